@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError, type execute, type ExecutionArgs, type subscribe } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createYoga } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import { graphiqlEnabled, type Config } from './config.js';
+import { createContext, type Services } from './context.js';
+import { openDatabase, type Database } from './db/client.js';
+import { createRepository } from './db/repository.js';
+import { maskError, useStableErrorCodes, withCode, yogaLogger } from './graphql/errors.js';
+import { GRAPHIQL_EXAMPLE } from './graphql/examples.js';
+import { schema } from './graphql/schema.js';
+import { createLogger, type Logger } from './logger.js';
+import { createEventBus } from './services/bus.js';
+import { createFeedWatcher } from './services/events.js';
+import { createExecutionService, systemClock, type Clock } from './services/executions.js';
+
+export interface AppOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface App {
+  services: Services;
+  database: Database;
+  /** Starts listening; resolves to the bound URL's port. */
+  start(port?: number): Promise<number>;
+  /** Closes WebSockets (1012), drains HTTP, stops listeners and closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Builds the whole server - database, services, Yoga, graphql-ws - without listening yet. */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config);
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    logger,
+  });
+  const bus = createEventBus(database.notifications, logger);
+  const repository = createRepository(database.db);
+  const watcher = createFeedWatcher({ repository, bus, pollMs: config.SUBSCRIPTION_POLL_MS, logger });
+  const services: Services = {
+    config,
+    logger,
+    clock,
+    repository,
+    executions: createExecutionService({ db: database.db, bus, clock, crossInstance: database.notifications !== null }),
+    bus,
+    live: { repository, watcher, batchSize: config.SUBSCRIPTION_BATCH_SIZE },
+  };
+  const log = logger.child({ component: 'http' });
+
+  const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    healthCheckEndpoint: '/healthz',
+    graphiql: graphiqlEnabled(config)
+      ? { title: 'Runwatch', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_EXAMPLE }
+      : false,
+    logging: yogaLogger(logger),
+    plugins: [useStableErrorCodes()],
+    context: () => createContext(services),
+    maskedErrors: { maskError: (error) => maskError(error, logger) },
+  });
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/readyz') {
+      void readiness(database).then(({ status, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+      return;
+    }
+    void yoga.requestListener(req, res);
+  });
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsDisposable = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, _id, payload) => {
+        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
+        let document;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          if (!(error instanceof GraphQLError)) throw error;
+          return [withCode(error, 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED')];
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        const contextValue = await enveloped.contextFactory();
+        return {
+          schema: enveloped.schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue,
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
+    },
+    wsServer,
+    config.WS_KEEPALIVE_MS,
+  );
+
+  let listening = false;
+  return {
+    services,
+    database,
+    async start(port = config.PORT) {
+      await watcher.start();
+      await bus.start();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, config.HOST, () => resolve());
+      });
+      listening = true;
+      const bound = (server.address() as AddressInfo).port;
+      log.info({ url: `http://${config.HOST}:${bound}/graphql` }, 'Runwatch listening');
+      return bound;
+    },
+    async stop() {
+      for (const client of wsServer.clients) client.close(SERVICE_RESTART, 'Server restarting');
+      await Promise.resolve(wsDisposable.dispose()).catch(() => {});
+      if (listening) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(grace);
+        listening = false;
+      }
+      await watcher.stop();
+      await bus.stop();
+      await database.close();
+      log.info('Runwatch stopped');
+    },
+  };
+}
+
+/** WebSocket close code telling clients to reconnect (to this or another instance). */
+const SERVICE_RESTART = 1012;
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => ReturnType<typeof execute>;
+  subscribe: (args: ExecutionArgs) => ReturnType<typeof subscribe>;
+}
+
+async function readiness(database: Database) {
+  try {
+    const latencyMs = await database.ping();
+    return { status: 200, body: { status: 'ready', database: { latencyMs } } };
+  } catch (error) {
+    return { status: 503, body: { status: 'unavailable', database: { error: (error as Error).message } } };
+  }
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
+import type { Config } from './config.js';
+import type { NamespaceScope, Repository } from './db/repository.js';
+import type { EventRow, ExecutionRow, StepRow } from './db/schema.js';
+import type { Logger } from './logger.js';
+import type { EventBus } from './services/bus.js';
+import type { LiveFeedOptions } from './services/events.js';
+import type { Clock, ExecutionService } from './services/executions.js';
+
+/** Long-lived parts of the app that every operation shares. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  repository: Repository;
+  executions: ExecutionService;
+  bus: EventBus;
+  live: LiveFeedOptions;
+}
+
+/** One per GraphQL operation, on HTTP, SSE and WebSocket alike. */
+export interface Context {
+  services: Services;
+  requestId: string;
+  scope: NamespaceScope;
+  loaders: ReturnType<typeof createLoaders>;
+  logger: Logger;
+}
+
+function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
+  const map = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+function groupedByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const map = new Map<K, V[]>(keys.map((key) => [key, []]));
+  for (const row of rows) map.get(keyOf(row))?.push(row);
+  return keys.map((key) => map.get(key)!);
+}
+
+function createLoaders(repository: Repository, scope: NamespaceScope) {
+  return {
+    execution: new DataLoader<string, ExecutionRow | null>(async (ids) =>
+      byKey(ids, await repository.executionsByIds(ids, scope), (row) => row.id),
+    ),
+    stepsOfExecution: new DataLoader<string, StepRow[]>(async (ids) =>
+      groupedByKey(ids, await repository.stepsByExecutionIds(ids), (row) => row.executionId),
+    ),
+    step: new DataLoader<string, StepRow | null>(async (ids) =>
+      byKey(ids, await repository.stepsByIds(ids, scope), (row) => row.id),
+    ),
+    event: new DataLoader<number, EventRow | null>(async (ids) =>
+      byKey(ids, await repository.eventsByIds(ids, scope), (row) => row.id),
+    ),
+  };
+}
+
+export function createContext(services: Services, scope: NamespaceScope = null): Context {
+  const requestId = randomUUID();
+  return {
+    services,
+    requestId,
+    scope,
+    loaders: createLoaders(services.repository, scope),
+    logger: services.logger.child({ requestId }),
+  };
+}

@@ -1,0 +1,111 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import type { Logger } from '../logger.js';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** A Drizzle handle or transaction on either driver. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Notifications {
+  /** Sends a wake-up to every instance (including this one). */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Listens on one shared connection; `onReconnect` runs each time the listener (re)connects. */
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>>;
+}
+
+export interface Database {
+  db: Db;
+  driver: 'pglite' | 'postgres';
+  /** Statements issued through Drizzle since start; tests use it to guard against N+1 queries. */
+  statements: { count: number };
+  /** Cross-instance notifications; only with real Postgres (PGlite is one process by nature). */
+  notifications: Notifications | null;
+  ping(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url?: string;
+  dataDir: string;
+  poolSize: number;
+  logger: Logger;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const MIGRATION_LOCK = 7_240_611;
+
+/** Opens the database (postgres.js when a URL is given, PGlite otherwise) and applies migrations. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const statements = { count: 0 };
+  const logger = { logQuery: () => void statements.count++ };
+  const log = options.logger.child({ component: 'db' });
+
+  if (options.url) {
+    await migrateWithLock(options.url);
+    const client = postgres(options.url, {
+      max: options.poolSize,
+      onnotice: () => {},
+      connection: { application_name: 'runwatch' },
+    });
+    const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;
+    log.info({ driver: 'postgres' }, 'database ready');
+    return {
+      db,
+      driver: 'postgres',
+      statements,
+      notifications: {
+        notify: async (channel, payload) => {
+          await client.notify(channel, payload);
+        },
+        listen: async (channel, onMessage, onReconnect) => {
+          const subscription = await client.listen(channel, onMessage, onReconnect);
+          return () => subscription.unlisten();
+        },
+      },
+      ping: () => timed(() => client`select 1`),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  if (!options.dataDir.startsWith('memory://')) await mkdir(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir);
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  await migratePglite(db as never, { migrationsFolder });
+  log.info({ driver: 'pglite', dataDir: options.dataDir }, 'database ready');
+  return {
+    db,
+    driver: 'pglite',
+    statements,
+    notifications: null,
+    ping: () => timed(() => client.query('select 1')),
+    close: () => client.close(),
+  };
+}
+
+/** Several instances may start at once: one migrates while the others wait on an advisory lock. */
+async function migrateWithLock(url: string) {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+    await client`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+async function timed(query: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await query();
+  return performance.now() - started;
+}
+

@@ -1,0 +1,92 @@
+import type { EventFilter } from '../db/repository.js';
+import type { EventRow } from '../db/schema.js';
+import { decodeEventCursor, encodeEventCursor } from '../domain/cursors.js';
+import { EVENT_TYPES } from '../domain/lifecycle.js';
+import type { Context } from '../context.js';
+import { feedStart, liveEvents } from '../services/events.js';
+import { builder } from './builder.js';
+import { abortable } from './live.js';
+import { encodeGlobalId, parseId } from './ids.js';
+import { pageArgs, pageSize, toConnection } from './pagination.js';
+
+export const EventTypeEnum = builder.enumType('EventType', { values: EVENT_TYPES });
+
+export const EventRef = builder.objectRef<EventRow>('ExecutionEvent');
+
+const eventCursor = (event: EventRow) => encodeEventCursor({ txId: event.txId, id: event.id });
+
+builder.node(EventRef, {
+  description: 'One entry of the event log. Feeds are ordered, gap-free per execution and resumable.',
+  id: { resolve: (event) => event.id },
+  loadOne: (id, ctx) => ctx.loaders.event.load(Number(id)),
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Opaque; pass as `after` to resume right after this event.',
+      resolve: eventCursor,
+    }),
+    seq: t.exposeInt('seq', { description: 'Gap-free per execution: 1, 2, 3, ... in commit order.' }),
+    type: t.field({ type: EventTypeEnum, resolve: (event) => event.type }),
+    namespace: t.exposeString('namespace'),
+    executionId: t.id({
+      nullable: true,
+      resolve: (event) => (event.executionId ? encodeGlobalId('Execution', event.executionId) : null),
+    }),
+    stepId: t.id({
+      nullable: true,
+      resolve: (event) => (event.stepId ? encodeGlobalId('StepProgress', event.stepId) : null),
+    }),
+    data: t.field({ type: 'JSON', nullable: true, resolve: (event) => event.data }),
+    timestamp: t.expose('timestamp', { type: 'DateTime' }),
+  }),
+});
+
+export const EventConnection = builder.connectionObject({ type: EventRef, name: 'EventConnection' });
+
+export const EventFilterInput = builder.inputType('EventFilter', {
+  fields: (t) => ({
+    namespace: t.string(),
+    executionId: t.id(),
+    types: t.field({ type: [EventTypeEnum] }),
+  }),
+});
+
+export function toEventFilter(input: { namespace?: string | null; executionId?: string | number | null; types?: EventFilter['types'] } | null | undefined): EventFilter {
+  return {
+    namespace: input?.namespace ?? null,
+    executionId: input?.executionId != null ? parseId(String(input.executionId), 'Execution') : null,
+    types: input?.types ?? null,
+  };
+}
+
+/** One page of the event log in feed order. */
+export async function eventPage(ctx: Context, filter: EventFilter, first: number | null | undefined, after: string | null | undefined) {
+  const limit = pageSize(first, ctx.services.config);
+  const position = after ? decodeEventCursor(after) : null;
+  const rows = await ctx.services.repository.listEvents(filter, ctx.scope, position, limit + 1);
+  return toConnection(rows, limit, eventCursor, after);
+}
+
+builder.queryFields((t) => ({
+  events: t.field({
+    type: EventConnection,
+    description: 'The event log in feed order (oldest first); resume with `after`.',
+    args: { filter: t.arg({ type: EventFilterInput }), ...pageArgs },
+    resolve: (_root, args, ctx) => eventPage(ctx, toEventFilter(args.filter), args.first, args.after),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  events: t.field({
+    type: EventRef,
+    description:
+      'Replays every matching event after `after`, then streams new ones: no gap and no duplicate at the ' +
+      'hand-off, nor across a reconnect that passes the last cursor. Without `after`, starts from now.',
+    args: { filter: t.arg({ type: EventFilterInput }), after: t.arg.string() },
+    subscribe: async (_root, args, ctx) => {
+      const filter = toEventFilter(args.filter);
+      const start = await feedStart(ctx.services.repository, args.after, ctx.scope);
+      return abortable((signal) => liveEvents(ctx.services.live, filter, ctx.scope, start, signal));
+    },
+    resolve: (event) => event,
+  }),
+}));

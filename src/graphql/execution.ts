@@ -1,0 +1,223 @@
+import type { ExecutionRow, StepRow } from '../db/schema.js';
+import { decodeExecutionCursor, encodeExecutionCursor } from '../domain/cursors.js';
+import { EXECUTION_STATUSES, type ExecutionCommand } from '../domain/lifecycle.js';
+import { computeProgress, type Progress } from '../domain/progress.js';
+import type { Context } from '../context.js';
+import { liveExecution } from '../services/events.js';
+import { notFound } from '../errors.js';
+import { builder } from './builder.js';
+import { abortable } from './live.js';
+import { eventPage, EventConnection } from './event.js';
+import { encodeGlobalId, parseId } from './ids.js';
+import { pageArgs, pageSize, toConnection } from './pagination.js';
+import { StepRef } from './step.js';
+
+export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: EXECUTION_STATUSES });
+
+export const ExecutionRef = builder.objectRef<ExecutionRow>('Execution');
+const ProgressRef = builder.objectRef<Progress<StepRow>>('ExecutionProgress');
+
+const elapsed = (from: Date | null, to: Date | null, now: Date) => (from ? (to ?? now).getTime() - from.getTime() : null);
+
+async function progressOf(execution: ExecutionRow, ctx: Context) {
+  const steps = await ctx.loaders.stepsOfExecution.load(execution.id);
+  return computeProgress(execution, steps, ctx.services.clock.now());
+}
+
+builder.node(ExecutionRef, {
+  description: 'One run of a workflow, as reported by its engine.',
+  id: { resolve: (execution) => execution.id },
+  loadOne: (id, ctx) => ctx.loaders.execution.load(id),
+  fields: (t) => ({
+    namespace: t.exposeString('namespace', { description: 'Tenant / project; "default" when not given.' }),
+    workflow: t.exposeString('workflow'),
+    externalId: t.exposeString('externalId', {
+      nullable: true,
+      description: "The engine's own id; unique per namespace; makes createExecution idempotent.",
+    }),
+    status: t.field({ type: ExecutionStatusEnum, resolve: (e) => e.status }),
+    labels: t.field({ type: 'JSON', nullable: true, resolve: (e) => e.labels }),
+    error: t.exposeString('error', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    queuedAt: t.expose('queuedAt', { type: 'DateTime', nullable: true }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    queueTimeMs: t.float({
+      nullable: true,
+      description: 'Queued -> started, or -> now while queued.',
+      resolve: (e, _a, ctx) => (e.queuedAt ? elapsed(e.queuedAt, e.startedAt ?? e.finishedAt, ctx.services.clock.now()) : null),
+    }),
+    durationMs: t.float({
+      nullable: true,
+      description: 'Started -> finished, or -> now while running.',
+      resolve: (e, _a, ctx) => elapsed(e.startedAt, e.finishedAt, ctx.services.clock.now()),
+    }),
+    slaMs: t.exposeInt('slaMs', { nullable: true, description: 'Target duration in milliseconds.' }),
+    timeoutMs: t.exposeInt('timeoutMs', { nullable: true }),
+    slaViolated: t.boolean({
+      description: 'True once the duration exceeds slaMs, whether finished or still running.',
+      resolve: (e, _a, ctx) => {
+        const duration = elapsed(e.startedAt, e.finishedAt, ctx.services.clock.now());
+        return e.slaMs !== null && duration !== null && duration > e.slaMs;
+      },
+    }),
+    steps: t.field({
+      type: [StepRef],
+      description: 'In position order.',
+      resolve: (e, _a, ctx) => ctx.loaders.stepsOfExecution.load(e.id),
+    }),
+    progress: t.field({ type: ProgressRef, resolve: (e, _a, ctx) => progressOf(e, ctx) }),
+    events: t.field({
+      type: EventConnection,
+      args: pageArgs,
+      resolve: (e, args, ctx) => eventPage(ctx, { executionId: e.id }, args.first, args.after),
+    }),
+  }),
+});
+
+ProgressRef.implement({
+  description: 'How far an execution has got. Every step is counted in exactly one of the step counts.',
+  fields: (t) => ({
+    executionId: t.id({ resolve: (p) => encodeGlobalId('Execution', p.executionId) }),
+    status: t.field({ type: ExecutionStatusEnum, resolve: (p) => p.status }),
+    totalSteps: t.exposeInt('totalSteps'),
+    completedSteps: t.exposeInt('completedSteps'),
+    failedSteps: t.exposeInt('failedSteps', { description: 'FAILED and TIMED_OUT steps.' }),
+    runningSteps: t.exposeInt('runningSteps', { description: 'RUNNING and WAITING_APPROVAL steps.' }),
+    pendingSteps: t.exposeInt('pendingSteps'),
+    skippedSteps: t.exposeInt('skippedSteps', { description: 'SKIPPED and CANCELLED steps.' }),
+    progressPercent: t.exposeFloat('progressPercent', { description: '0..100.' }),
+    currentStep: t.field({
+      type: StepRef,
+      nullable: true,
+      description: 'The running step with the lowest position; the step waiting for approval when paused.',
+      resolve: (p) => p.currentStep,
+    }),
+    elapsedMs: t.exposeFloat('elapsedMs', { nullable: true }),
+    estimatedRemainingMs: t.float({ nullable: true, resolve: () => null }),
+    estimatedCompletion: t.field({ type: 'DateTime', nullable: true, resolve: () => null }),
+  }),
+});
+
+export const ExecutionConnection = builder.connectionObject({ type: ExecutionRef, name: 'ExecutionConnection' });
+
+const StepInput = builder.inputType('StepInput', {
+  fields: (t) => ({ name: t.string({ required: true }), type: t.string({ required: true }) }),
+});
+
+const CreateExecutionInput = builder.inputType('CreateExecutionInput', {
+  fields: (t) => ({
+    workflow: t.string({ required: true }),
+    namespace: t.string(),
+    externalId: t.string(),
+    steps: t.field({ type: [StepInput], required: true }),
+    labels: t.field({ type: 'JSON' }),
+    slaMs: t.int(),
+    timeoutMs: t.int(),
+    queued: t.boolean({ description: 'true: create straight into QUEUED.' }),
+  }),
+});
+
+const ExecutionFilterInput = builder.inputType('ExecutionFilter', {
+  fields: (t) => ({
+    namespace: t.string(),
+    workflow: t.string(),
+    status: t.field({ type: [ExecutionStatusEnum] }),
+    createdAfter: t.field({ type: 'DateTime' }),
+    createdBefore: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  execution: t.field({
+    type: ExecutionRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.loaders.execution.load(parseId(String(args.id), 'Execution')),
+  }),
+  executions: t.field({
+    type: ExecutionConnection,
+    description: 'Newest first.',
+    args: { filter: t.arg({ type: ExecutionFilterInput }), ...pageArgs },
+    resolve: async (_root, args, ctx) => {
+      const limit = pageSize(args.first, ctx.services.config);
+      const after = args.after ? decodeExecutionCursor(args.after) : null;
+      const rows = await ctx.services.repository.listExecutions(args.filter ?? {}, ctx.scope, after, limit);
+      for (const row of rows) ctx.loaders.execution.prime(row.id, row);
+      return toConnection(rows, limit, encodeExecutionCursor, args.after);
+    },
+  }),
+  activeExecutions: t.field({
+    type: [ProgressRef],
+    description: 'Progress of every QUEUED, RUNNING or WAITING_APPROVAL execution, oldest first.',
+    args: { namespace: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const rows = await ctx.services.repository.listActiveExecutions(args.namespace ?? null, ctx.scope);
+      return Promise.all(rows.map((row) => progressOf(row, ctx)));
+    },
+  }),
+}));
+
+async function runExecutionCommand(ctx: Context, globalId: string, command: ExecutionCommand) {
+  const execution = await ctx.services.executions.executionCommand(parseId(globalId, 'Execution'), command, ctx.scope);
+  ctx.loaders.stepsOfExecution.clear(execution.id);
+  ctx.loaders.execution.clear(execution.id).prime(execution.id, execution);
+  return execution;
+}
+
+
+builder.mutationFields((t) => ({
+  createExecution: t.field({
+    type: ExecutionRef,
+    description: 'Idempotent with externalId: a repeat returns the existing execution.',
+    args: { input: t.arg({ type: CreateExecutionInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.executions.createExecution(input, ctx.scope),
+  }),
+  queueExecution: t.field({
+    type: ExecutionRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'queue' }),
+  }),
+  startExecution: t.field({
+    type: ExecutionRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'start' }),
+  }),
+  completeExecution: t.field({
+    type: ExecutionRef,
+    description: 'Requires no step still running; pending steps are marked SKIPPED.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'complete' }),
+  }),
+  failExecution: t.field({
+    type: ExecutionRef,
+    args: { id: t.arg.id({ required: true }), error: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'fail', error: args.error }),
+  }),
+  cancelExecution: t.field({
+    type: ExecutionRef,
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
+    resolve: (_root, args, ctx) =>
+      runExecutionCommand(ctx, String(args.id), { kind: 'cancel', reason: args.reason ?? null }),
+  }),
+  timeoutExecution: t.field({
+    type: ExecutionRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'timeout' }),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  executionProgress: t.field({
+    type: ProgressRef,
+    description: 'The current progress first, then a new one after every change; completes once the execution is final.',
+    args: { executionId: t.arg.id({ required: true }) },
+    subscribe: async (_root, args, ctx) => {
+      const id = parseId(String(args.executionId), 'Execution');
+      if (!(await ctx.loaders.execution.load(id))) throw notFound('Execution', String(args.executionId));
+      return abortable((signal) => liveExecution(ctx.services.live, id, ctx.scope, signal));
+    },
+    resolve: (snapshot, _args, ctx) => computeProgress(snapshot.execution, snapshot.steps, ctx.services.clock.now()),
+  }),
+}));

@@ -1,0 +1,36 @@
+import type { Config } from '../config.js';
+import { badInput } from '../errors.js';
+import { builder } from './builder.js';
+
+/** `first`/`after` arguments of every connection in this API (forward pagination only). */
+export const pageArgs = builder.args((t) => ({
+  first: t.int({ description: 'Page size: 50 when omitted, at most 500.' }),
+  after: t.string({ description: 'Cursor of the last item seen; the page starts right after it.' }),
+}));
+
+/** The page size to read, or BAD_USER_INPUT when it is out of bounds (never silently cut). */
+export function pageSize(first: number | null | undefined, config: Config): number {
+  if (first === null || first === undefined) return config.DEFAULT_PAGE_SIZE;
+  if (first < 0 || first > config.MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${config.MAX_PAGE_SIZE}, got ${first}`, {
+      field: 'first',
+      max: config.MAX_PAGE_SIZE,
+    });
+  }
+  return first;
+}
+
+/** Builds a Relay connection from `limit + 1` rows read after `after`. */
+export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => string, after: string | null | undefined) {
+  const page = rows.slice(0, limit);
+  const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: Boolean(after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? after ?? null,
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Notifications } from '../db/client.js';
+import type { Logger } from '../logger.js';
+
+/** "Something changed here": a wake-up, never a payload. Subscribers re-read the event log. */
+export interface WakeUp {
+  namespace: string;
+  executionId: string | null;
+}
+
+export interface EventBus {
+  /** Wakes local subscribers now and, across instances, through NOTIFY (see `notifySql`). */
+  publish(wakeUp: WakeUp): void;
+  /** `listener(null)` means "re-read everything": the cross-instance listener reconnected. */
+  subscribe(listener: (wakeUp: WakeUp | null) => void): () => void;
+  readonly listenerCount: number;
+  /** Starts the cross-instance listener when the database offers one. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const WAKE_UP_CHANNEL = 'runwatch_events';
+
+export const encodeWakeUp = (w: WakeUp) => `${w.namespace}\n${w.executionId ?? ''}`;
+const decodeWakeUp = (payload: string): WakeUp => {
+  const [namespace = '', executionId = ''] = payload.split('\n');
+  return { namespace, executionId: executionId || null };
+};
+
+/** Creates the in-process wake-up bus, bridged to Postgres LISTEN/NOTIFY when available. */
+export function createEventBus(notifications: Notifications | null, logger: Logger): EventBus {
+  const listeners = new Set<(wakeUp: WakeUp | null) => void>();
+  const log = logger.child({ component: 'bus' });
+  let unlisten: (() => Promise<void>) | null = null;
+  let listening = false;
+
+  const emit = (wakeUp: WakeUp | null) => {
+    for (const listener of listeners) {
+      try {
+        listener(wakeUp);
+      } catch (error) {
+        log.error({ err: error }, 'wake-up listener failed');
+      }
+    }
+  };
+
+  return {
+    publish: emit,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    get listenerCount() {
+      return listeners.size;
+    },
+    async start() {
+      if (!notifications) return;
+      unlisten = await notifications.listen(
+        WAKE_UP_CHANNEL,
+        (payload) => emit(decodeWakeUp(payload)),
+        () => {
+          if (listening) log.warn('listener reconnected; re-reading every live feed');
+          listening = true;
+          emit(null);
+        },
+      );
+    },
+    async stop() {
+      listeners.clear();
+      await unlisten?.().catch(() => {});
+      unlisten = null;
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
+    "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": typeof types.StepFieldsFragmentDoc,
+    "\n  mutation CreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ExecutionFields } }\n": typeof types.CreateExecutionDocument,
+    "mutation QueueExecution($id: ID!) { queueExecution(id: $id) { ...ExecutionFields } }": typeof types.QueueExecutionDocument,
+    "mutation StartExecution($id: ID!) { startExecution(id: $id) { ...ExecutionFields } }": typeof types.StartExecutionDocument,
+    "mutation CompleteExecution($id: ID!) { completeExecution(id: $id) { ...ExecutionFields } }": typeof types.CompleteExecutionDocument,
+    "mutation FailExecution($id: ID!, $error: String!) { failExecution(id: $id, error: $error) { ...ExecutionFields } }": typeof types.FailExecutionDocument,
+    "mutation CancelExecution($id: ID!, $reason: String) { cancelExecution(id: $id, reason: $reason) { ...ExecutionFields } }": typeof types.CancelExecutionDocument,
+    "mutation TimeoutExecution($id: ID!) { timeoutExecution(id: $id) { ...ExecutionFields } }": typeof types.TimeoutExecutionDocument,
+    "mutation StartStep($stepId: ID!) { startStep(stepId: $stepId) { ...StepFields } }": typeof types.StartStepDocument,
+    "\n  mutation ReportStepProgress($stepId: ID!, $percent: Float!, $message: String) {\n    reportStepProgress(stepId: $stepId, percent: $percent, message: $message) { ...StepFields }\n  }\n": typeof types.ReportStepProgressDocument,
+    "mutation CompleteStep($stepId: ID!) { completeStep(stepId: $stepId) { ...StepFields } }": typeof types.CompleteStepDocument,
+    "\n  mutation FailStep($stepId: ID!, $error: String!, $retry: Boolean) { failStep(stepId: $stepId, error: $error, retry: $retry) { ...StepFields } }\n": typeof types.FailStepDocument,
+    "mutation SkipStep($stepId: ID!, $reason: String) { skipStep(stepId: $stepId, reason: $reason) { ...StepFields } }": typeof types.SkipStepDocument,
+    "\n  mutation RequestApproval($stepId: ID!, $approvers: [String!], $message: String) {\n    requestApproval(stepId: $stepId, approvers: $approvers, message: $message) { ...StepFields }\n  }\n": typeof types.RequestApprovalDocument,
+    "\n  mutation ApproveStep($stepId: ID!, $by: String!, $comment: String) { approveStep(stepId: $stepId, by: $by, comment: $comment) { ...StepFields } }\n": typeof types.ApproveStepDocument,
+    "\n  mutation RejectStep($stepId: ID!, $by: String!, $comment: String) { rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...StepFields } }\n": typeof types.RejectStepDocument,
+    "query GetExecution($id: ID!) { execution(id: $id) { ...ExecutionFields } }": typeof types.GetExecutionDocument,
+    "\n  query GetNode($id: ID!) {\n    node(id: $id) {\n      __typename id\n      ... on Execution { workflow }\n      ... on StepProgress { name }\n      ... on ExecutionEvent { type seq }\n    }\n  }\n": typeof types.GetNodeDocument,
+    "\n  query ListExecutions($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { id workflow namespace status createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ListExecutionsDocument,
+    "\n  query ExecutionsWithSteps($first: Int) {\n    executions(first: $first) {\n      edges { node { id steps { id name status } progress { progressPercent currentStep { id } } } }\n    }\n  }\n": typeof types.ExecutionsWithStepsDocument,
+    "\n  query ActiveExecutions($namespace: String) {\n    activeExecutions(namespace: $namespace) { executionId status progressPercent totalSteps currentStep { name } }\n  }\n": typeof types.ActiveExecutionsDocument,
+    "\n  fragment EventFields on ExecutionEvent { id cursor seq type namespace executionId stepId data timestamp }\n": typeof types.EventFieldsFragmentDoc,
+    "\n  query ListEvents($filter: EventFilter, $first: Int, $after: String) {\n    events(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { ...EventFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ListEventsDocument,
+    "\n  query ExecutionEvents($id: ID!, $first: Int, $after: String) {\n    execution(id: $id) { events(first: $first, after: $after) { edges { node { ...EventFields } } pageInfo { hasNextPage endCursor } } }\n  }\n": typeof types.ExecutionEventsDocument,
+    "\n  subscription LiveEvents($filter: EventFilter, $after: String) { events(filter: $filter, after: $after) { ...EventFields } }\n": typeof types.LiveEventsDocument,
+    "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n": typeof types.LiveProgressDocument,
+};
+const documents: Documents = {
+    "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
+    "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": types.StepFieldsFragmentDoc,
+    "\n  mutation CreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ExecutionFields } }\n": types.CreateExecutionDocument,
+    "mutation QueueExecution($id: ID!) { queueExecution(id: $id) { ...ExecutionFields } }": types.QueueExecutionDocument,
+    "mutation StartExecution($id: ID!) { startExecution(id: $id) { ...ExecutionFields } }": types.StartExecutionDocument,
+    "mutation CompleteExecution($id: ID!) { completeExecution(id: $id) { ...ExecutionFields } }": types.CompleteExecutionDocument,
+    "mutation FailExecution($id: ID!, $error: String!) { failExecution(id: $id, error: $error) { ...ExecutionFields } }": types.FailExecutionDocument,
+    "mutation CancelExecution($id: ID!, $reason: String) { cancelExecution(id: $id, reason: $reason) { ...ExecutionFields } }": types.CancelExecutionDocument,
+    "mutation TimeoutExecution($id: ID!) { timeoutExecution(id: $id) { ...ExecutionFields } }": types.TimeoutExecutionDocument,
+    "mutation StartStep($stepId: ID!) { startStep(stepId: $stepId) { ...StepFields } }": types.StartStepDocument,
+    "\n  mutation ReportStepProgress($stepId: ID!, $percent: Float!, $message: String) {\n    reportStepProgress(stepId: $stepId, percent: $percent, message: $message) { ...StepFields }\n  }\n": types.ReportStepProgressDocument,
+    "mutation CompleteStep($stepId: ID!) { completeStep(stepId: $stepId) { ...StepFields } }": types.CompleteStepDocument,
+    "\n  mutation FailStep($stepId: ID!, $error: String!, $retry: Boolean) { failStep(stepId: $stepId, error: $error, retry: $retry) { ...StepFields } }\n": types.FailStepDocument,
+    "mutation SkipStep($stepId: ID!, $reason: String) { skipStep(stepId: $stepId, reason: $reason) { ...StepFields } }": types.SkipStepDocument,
+    "\n  mutation RequestApproval($stepId: ID!, $approvers: [String!], $message: String) {\n    requestApproval(stepId: $stepId, approvers: $approvers, message: $message) { ...StepFields }\n  }\n": types.RequestApprovalDocument,
+    "\n  mutation ApproveStep($stepId: ID!, $by: String!, $comment: String) { approveStep(stepId: $stepId, by: $by, comment: $comment) { ...StepFields } }\n": types.ApproveStepDocument,
+    "\n  mutation RejectStep($stepId: ID!, $by: String!, $comment: String) { rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...StepFields } }\n": types.RejectStepDocument,
+    "query GetExecution($id: ID!) { execution(id: $id) { ...ExecutionFields } }": types.GetExecutionDocument,
+    "\n  query GetNode($id: ID!) {\n    node(id: $id) {\n      __typename id\n      ... on Execution { workflow }\n      ... on StepProgress { name }\n      ... on ExecutionEvent { type seq }\n    }\n  }\n": types.GetNodeDocument,
+    "\n  query ListExecutions($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { id workflow namespace status createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ListExecutionsDocument,
+    "\n  query ExecutionsWithSteps($first: Int) {\n    executions(first: $first) {\n      edges { node { id steps { id name status } progress { progressPercent currentStep { id } } } }\n    }\n  }\n": types.ExecutionsWithStepsDocument,
+    "\n  query ActiveExecutions($namespace: String) {\n    activeExecutions(namespace: $namespace) { executionId status progressPercent totalSteps currentStep { name } }\n  }\n": types.ActiveExecutionsDocument,
+    "\n  fragment EventFields on ExecutionEvent { id cursor seq type namespace executionId stepId data timestamp }\n": types.EventFieldsFragmentDoc,
+    "\n  query ListEvents($filter: EventFilter, $first: Int, $after: String) {\n    events(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { ...EventFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ListEventsDocument,
+    "\n  query ExecutionEvents($id: ID!, $first: Int, $after: String) {\n    execution(id: $id) { events(first: $first, after: $after) { edges { node { ...EventFields } } pageInfo { hasNextPage endCursor } } }\n  }\n": types.ExecutionEventsDocument,
+    "\n  subscription LiveEvents($filter: EventFilter, $after: String) { events(filter: $filter, after: $after) { ...EventFields } }\n": types.LiveEventsDocument,
+    "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n": types.LiveProgressDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n"): (typeof documents)["\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n"): (typeof documents)["\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ExecutionFields } }\n"): (typeof documents)["\n  mutation CreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ExecutionFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation QueueExecution($id: ID!) { queueExecution(id: $id) { ...ExecutionFields } }"): (typeof documents)["mutation QueueExecution($id: ID!) { queueExecution(id: $id) { ...ExecutionFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation StartExecution($id: ID!) { startExecution(id: $id) { ...ExecutionFields } }"): (typeof documents)["mutation StartExecution($id: ID!) { startExecution(id: $id) { ...ExecutionFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CompleteExecution($id: ID!) { completeExecution(id: $id) { ...ExecutionFields } }"): (typeof documents)["mutation CompleteExecution($id: ID!) { completeExecution(id: $id) { ...ExecutionFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation FailExecution($id: ID!, $error: String!) { failExecution(id: $id, error: $error) { ...ExecutionFields } }"): (typeof documents)["mutation FailExecution($id: ID!, $error: String!) { failExecution(id: $id, error: $error) { ...ExecutionFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CancelExecution($id: ID!, $reason: String) { cancelExecution(id: $id, reason: $reason) { ...ExecutionFields } }"): (typeof documents)["mutation CancelExecution($id: ID!, $reason: String) { cancelExecution(id: $id, reason: $reason) { ...ExecutionFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation TimeoutExecution($id: ID!) { timeoutExecution(id: $id) { ...ExecutionFields } }"): (typeof documents)["mutation TimeoutExecution($id: ID!) { timeoutExecution(id: $id) { ...ExecutionFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation StartStep($stepId: ID!) { startStep(stepId: $stepId) { ...StepFields } }"): (typeof documents)["mutation StartStep($stepId: ID!) { startStep(stepId: $stepId) { ...StepFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReportStepProgress($stepId: ID!, $percent: Float!, $message: String) {\n    reportStepProgress(stepId: $stepId, percent: $percent, message: $message) { ...StepFields }\n  }\n"): (typeof documents)["\n  mutation ReportStepProgress($stepId: ID!, $percent: Float!, $message: String) {\n    reportStepProgress(stepId: $stepId, percent: $percent, message: $message) { ...StepFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CompleteStep($stepId: ID!) { completeStep(stepId: $stepId) { ...StepFields } }"): (typeof documents)["mutation CompleteStep($stepId: ID!) { completeStep(stepId: $stepId) { ...StepFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FailStep($stepId: ID!, $error: String!, $retry: Boolean) { failStep(stepId: $stepId, error: $error, retry: $retry) { ...StepFields } }\n"): (typeof documents)["\n  mutation FailStep($stepId: ID!, $error: String!, $retry: Boolean) { failStep(stepId: $stepId, error: $error, retry: $retry) { ...StepFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SkipStep($stepId: ID!, $reason: String) { skipStep(stepId: $stepId, reason: $reason) { ...StepFields } }"): (typeof documents)["mutation SkipStep($stepId: ID!, $reason: String) { skipStep(stepId: $stepId, reason: $reason) { ...StepFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestApproval($stepId: ID!, $approvers: [String!], $message: String) {\n    requestApproval(stepId: $stepId, approvers: $approvers, message: $message) { ...StepFields }\n  }\n"): (typeof documents)["\n  mutation RequestApproval($stepId: ID!, $approvers: [String!], $message: String) {\n    requestApproval(stepId: $stepId, approvers: $approvers, message: $message) { ...StepFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveStep($stepId: ID!, $by: String!, $comment: String) { approveStep(stepId: $stepId, by: $by, comment: $comment) { ...StepFields } }\n"): (typeof documents)["\n  mutation ApproveStep($stepId: ID!, $by: String!, $comment: String) { approveStep(stepId: $stepId, by: $by, comment: $comment) { ...StepFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectStep($stepId: ID!, $by: String!, $comment: String) { rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...StepFields } }\n"): (typeof documents)["\n  mutation RejectStep($stepId: ID!, $by: String!, $comment: String) { rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...StepFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GetExecution($id: ID!) { execution(id: $id) { ...ExecutionFields } }"): (typeof documents)["query GetExecution($id: ID!) { execution(id: $id) { ...ExecutionFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetNode($id: ID!) {\n    node(id: $id) {\n      __typename id\n      ... on Execution { workflow }\n      ... on StepProgress { name }\n      ... on ExecutionEvent { type seq }\n    }\n  }\n"): (typeof documents)["\n  query GetNode($id: ID!) {\n    node(id: $id) {\n      __typename id\n      ... on Execution { workflow }\n      ... on StepProgress { name }\n      ... on ExecutionEvent { type seq }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListExecutions($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { id workflow namespace status createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ListExecutions($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { id workflow namespace status createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExecutionsWithSteps($first: Int) {\n    executions(first: $first) {\n      edges { node { id steps { id name status } progress { progressPercent currentStep { id } } } }\n    }\n  }\n"): (typeof documents)["\n  query ExecutionsWithSteps($first: Int) {\n    executions(first: $first) {\n      edges { node { id steps { id name status } progress { progressPercent currentStep { id } } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ActiveExecutions($namespace: String) {\n    activeExecutions(namespace: $namespace) { executionId status progressPercent totalSteps currentStep { name } }\n  }\n"): (typeof documents)["\n  query ActiveExecutions($namespace: String) {\n    activeExecutions(namespace: $namespace) { executionId status progressPercent totalSteps currentStep { name } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment EventFields on ExecutionEvent { id cursor seq type namespace executionId stepId data timestamp }\n"): (typeof documents)["\n  fragment EventFields on ExecutionEvent { id cursor seq type namespace executionId stepId data timestamp }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListEvents($filter: EventFilter, $first: Int, $after: String) {\n    events(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { ...EventFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ListEvents($filter: EventFilter, $first: Int, $after: String) {\n    events(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { ...EventFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExecutionEvents($id: ID!, $first: Int, $after: String) {\n    execution(id: $id) { events(first: $first, after: $after) { edges { node { ...EventFields } } pageInfo { hasNextPage endCursor } } }\n  }\n"): (typeof documents)["\n  query ExecutionEvents($id: ID!, $first: Int, $after: String) {\n    execution(id: $id) { events(first: $first, after: $after) { edges { node { ...EventFields } } pageInfo { hasNextPage endCursor } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveEvents($filter: EventFilter, $after: String) { events(filter: $filter, after: $after) { ...EventFields } }\n"): (typeof documents)["\n  subscription LiveEvents($filter: EventFilter, $after: String) { events(filter: $filter, after: $after) { ...EventFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n"): (typeof documents)["\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
