@@ -1,20 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, type execute, type ExecutionArgs, type subscribe } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
 import { graphiqlEnabled, type Config } from './config.js';
 import { createContext, type Services } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createRepository } from './db/repository.js';
-import { maskError, useStableErrorCodes, withCode, yogaLogger } from './graphql/errors.js';
+import { maskError, useStableErrorCodes, yogaLogger } from './graphql/errors.js';
 import { GRAPHIQL_EXAMPLE } from './graphql/examples.js';
 import { schema } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
+import { attachWebSockets } from './ws.js';
 
 export interface AppOptions {
   logger?: Logger;
@@ -24,6 +22,7 @@ export interface AppOptions {
 export interface App {
   services: Services;
   database: Database;
+  webSockets: ReturnType<typeof attachWebSockets>;
   /** Starts listening; resolves to the bound URL's port. */
   start(port?: number): Promise<number>;
   /** Closes WebSockets (1012), drains HTTP, stops listeners and closes the database. */
@@ -79,41 +78,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     void yoga.requestListener(req, res);
   });
 
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
-  const wsDisposable = useServer(
+  const webSockets = attachWebSockets(
+    server,
+    yoga as never,
     {
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
-        let document;
-        try {
-          document = enveloped.parse(payload.query);
-        } catch (error) {
-          if (!(error instanceof GraphQLError)) throw error;
-          return [withCode(error, 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED')];
-        }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
-        const contextValue = await enveloped.contextFactory();
-        return {
-          schema: enveloped.schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue,
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
-      },
+      keepAliveMs: config.WS_KEEPALIVE_MS,
+      slowConsumerMs: config.WS_SLOW_CONSUMER_MS,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+      maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
     },
-    wsServer,
-    config.WS_KEEPALIVE_MS,
+    logger,
   );
 
   let listening = false;
   return {
     services,
     database,
+    webSockets,
     async start(port = config.PORT) {
       await watcher.start();
       await bus.start();
@@ -127,8 +108,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return bound;
     },
     async stop() {
-      for (const client of wsServer.clients) client.close(SERVICE_RESTART, 'Server restarting');
-      await Promise.resolve(wsDisposable.dispose()).catch(() => {});
+      await webSockets.close();
       if (listening) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -143,14 +123,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       log.info('Runwatch stopped');
     },
   };
-}
-
-/** WebSocket close code telling clients to reconnect (to this or another instance). */
-const SERVICE_RESTART = 1012;
-
-interface EnvelopedRoot {
-  execute: (args: ExecutionArgs) => ReturnType<typeof execute>;
-  subscribe: (args: ExecutionArgs) => ReturnType<typeof subscribe>;
 }
 
 async function readiness(database: Database) {

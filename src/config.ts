@@ -24,7 +24,9 @@ const schema = z.object({
   DEFAULT_PAGE_SIZE: positiveInt.default(50),
   WS_KEEPALIVE_MS: positiveInt.default(12_000),
   SUBSCRIPTION_BATCH_SIZE: positiveInt.default(500),
-  SUBSCRIPTION_MAX_BUFFERED_BYTES: positiveInt.default(4 * 1024 * 1024),
+  WS_MAX_BUFFERED_BYTES: positiveInt.default(4 * 1024 * 1024),
+  WS_SLOW_CONSUMER_MS: positiveInt.default(10_000),
+  WS_MAX_PAYLOAD_BYTES: positiveInt.default(1024 * 1024),
   SUBSCRIPTION_POLL_MS: positiveInt.default(1_000),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
 });

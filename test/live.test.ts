@@ -1,0 +1,348 @@
+import { spawn } from 'node:child_process';
+import { print } from 'graphql';
+import type { Client } from 'graphql-ws';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { events } from '../src/db/schema.js';
+import { parseId } from '../src/graphql/ids.js';
+import {
+  CompleteExecution,
+  CompleteStep,
+  EventsSubscription,
+  ListEvents,
+  ProgressSubscription,
+  ReportStepProgress,
+  StartStep,
+} from './documents.js';
+import { runningExecution } from './fixtures.js';
+import { eventually, freshDatabaseUrl, onPostgres, startServer, type TestServer } from './harness.js';
+
+interface LiveEvent {
+  cursor: string;
+  seq: number;
+  type: string;
+  executionId: string | null;
+}
+
+interface Collector {
+  events: LiveEvent[];
+  errors: unknown[];
+  completed: boolean;
+  closeCode: number | null;
+  dispose(): void;
+}
+
+function collect(client: Client, variables: Record<string, unknown>): Collector {
+  const collector: Collector = { events: [], errors: [], completed: false, closeCode: null, dispose: () => {} };
+  collector.dispose = client.subscribe(
+    { query: print(EventsSubscription), variables },
+    {
+      next: (result) => {
+        if (result.errors) collector.errors.push(...result.errors);
+        if (result.data) collector.events.push((result.data as { events: LiveEvent }).events);
+      },
+      error: (error) => collector.errors.push(error),
+      complete: () => void (collector.completed = true),
+    },
+  );
+  return collector;
+}
+
+/** The whole stable log after `after`, read page by page through the query API. */
+async function readLog(server: TestServer, filter: Record<string, unknown> | null, after: string | null) {
+  const all: LiveEvent[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await server.data(ListEvents, { filter, first: 500, after: cursor });
+    all.push(...page.events.edges.map((e) => e.node));
+    cursor = page.events.pageInfo.endCursor ?? cursor;
+    if (!page.events.pageInfo.hasNextPage) return { events: all, endCursor: cursor };
+  }
+}
+
+/** Drives each step of the executions through start, progress and completion, writers in parallel. */
+async function writeSteps(server: TestServer, executions: { steps: { id: string }[] }[], writers = 8) {
+  const stepIds = executions.flatMap((e) => e.steps.map((s) => s.id));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      while (next < stepIds.length) {
+        const stepId = stepIds[next++]!;
+        await server.data(StartStep, { stepId });
+        await server.data(ReportStepProgress, { stepId, percent: 50 });
+        await server.data(CompleteStep, { stepId });
+      }
+    }),
+  );
+  return stepIds.length * 3;
+}
+
+const expectExactlyOnceInOrder = (received: LiveEvent[], expected: LiveEvent[]) => {
+  expect(received.map((e) => e.cursor)).toEqual(expected.map((e) => e.cursor));
+  const seqs = new Map<string | null, number>();
+  for (const event of received) {
+    expect(event.seq).toBe((seqs.get(event.executionId) ?? event.seq - 1) + 1);
+    seqs.set(event.executionId, event.seq);
+  }
+};
+
+describe('Subscription.events', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+
+  it('replays from a cursor, then hands off to live with concurrent writers: every event once, in order', async () => {
+    const executions = await Promise.all([1, 2, 3, 4].map(() => runningExecution(server, { stepCount: 6 })));
+    const { endCursor: start } = await readLog(server, null, null);
+    const writing = writeSteps(server, executions);
+    // Subscribe while the writers are busy: part of the feed is replayed, the rest arrives live.
+    await eventually(async () => (await readLog(server, null, start)).events.length > 10, 10_000, 'some writes');
+    const collector = collect(server.wsClient(), { after: start });
+    const written = await writing;
+    const expected = (await readLog(server, null, start)).events;
+    expect(expected.length).toBe(written);
+    await eventually(() => collector.events.length >= expected.length, 15_000, `${expected.length} events`);
+    expect(collector.errors).toEqual([]);
+    expectExactlyOnceInOrder(collector.events, expected);
+  });
+
+  it('loses nothing across a disconnect: resuming from the last cursor completes the feed without duplicates', async () => {
+    const execution = await runningExecution(server, { stepCount: 8 });
+    const filter = { executionId: execution.id };
+    const { endCursor: start } = await readLog(server, filter, null);
+    const firstClient = server.wsClient();
+    const first = collect(firstClient, { filter, after: start });
+    await writeSteps(server, [{ steps: execution.steps.slice(0, 3) }], 1);
+    await eventually(() => first.events.length >= 9, 10_000, 'first part');
+    await firstClient.dispose();
+
+    await writeSteps(server, [{ steps: execution.steps.slice(3, 6) }], 1);
+    const second = collect(server.wsClient(), { filter, after: first.events.at(-1)!.cursor });
+    await writeSteps(server, [{ steps: execution.steps.slice(6) }], 1);
+
+    const expected = (await readLog(server, filter, start)).events;
+    expect(expected).toHaveLength(24);
+    await eventually(() => first.events.length + second.events.length >= 24, 10_000, 'the rest');
+    expectExactlyOnceInOrder([...first.events, ...second.events], expected);
+  });
+
+  it('starts from now without a cursor, and rejects unknown or garbage cursors with a stable code', async () => {
+    const execution = await runningExecution(server, { stepCount: 1 });
+    const watching = server.app.services.live.watcher.size;
+    const live = collect(server.wsClient(), { filter: { executionId: execution.id } });
+    await eventually(() => server.app.services.live.watcher.size > watching, 5_000, 'subscription registered');
+    await server.data(StartStep, { stepId: execution.steps[0]!.id });
+    await eventually(() => live.events.length >= 1, 5_000, 'a live event');
+    expect(live.events.map((e) => e.type)).toEqual(['STEP_STARTED']);
+
+    const client = server.wsClient();
+    const garbage = collect(client, { after: 'not-a-cursor' });
+    const vanished = collect(client, { after: Buffer.from('ev:1:999999999').toString('base64url') });
+    await eventually(() => garbage.errors.length > 0 && vanished.errors.length > 0, 5_000, 'cursor errors');
+    expect(garbage.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }]);
+    expect(vanished.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_NOT_FOUND' } }]);
+
+    // The same socket carries on: a good subscription on it still receives events.
+    const healthy = collect(client, { filter: { executionId: execution.id }, after: live.events[0]!.cursor });
+    await server.data(CompleteStep, { stepId: execution.steps[0]!.id });
+    await eventually(() => healthy.events.length >= 1, 5_000, 'event on the same socket');
+  });
+
+  it('delivers the same sequence over SSE as over graphql-ws', async () => {
+    const execution = await runningExecution(server, { stepCount: 3 });
+    const filter = { executionId: execution.id };
+    const { endCursor: start } = await readLog(server, filter, null);
+    const ws = collect(server.wsClient(), { filter, after: start });
+
+    const controller = new AbortController();
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: print(EventsSubscription), variables: { filter, after: start } }),
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const sse: LiveEvent[] = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of response.body!) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let boundary;
+        while ((boundary = buffer.indexOf('\n\n')) >= 0) {
+          const message = buffer.slice(0, boundary);
+          buffer = buffer.slice(boundary + 2);
+          const data = message.split('\n').find((line) => line.startsWith('data:'));
+          if (message.startsWith('event: next') && data) sse.push(JSON.parse(data.slice(5)).data.events);
+        }
+      }
+    })().catch(() => {});
+
+    await writeSteps(server, [execution], 1);
+    await eventually(() => ws.events.length >= 9 && sse.length >= 9, 10_000, 'both transports');
+    controller.abort();
+    await reading;
+    expect(sse.map((e) => e.cursor)).toEqual(ws.events.map((e) => e.cursor));
+  });
+});
+
+describe('Subscription.executionProgress', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+
+  it('sends the current progress, then one after each change, and completes when the execution is final', async () => {
+    const execution = await runningExecution(server, { stepCount: 2 });
+    const updates: { status: string; progressPercent: number; completedSteps: number }[] = [];
+    let completed = false;
+    server.wsClient().subscribe(
+      { query: print(ProgressSubscription), variables: { executionId: execution.id } },
+      {
+        next: (r) => void updates.push((r.data as { executionProgress: (typeof updates)[number] }).executionProgress),
+        error: () => {},
+        complete: () => void (completed = true),
+      },
+    );
+    await eventually(() => updates.length >= 1, 5_000, 'initial progress');
+    expect(updates[0]).toMatchObject({ status: 'RUNNING', progressPercent: 0 });
+    await server.data(StartStep, { stepId: execution.steps[0]!.id });
+    await server.data(ReportStepProgress, { stepId: execution.steps[0]!.id, percent: 50 });
+    await eventually(() => updates.some((u) => u.progressPercent === 25), 5_000, 'progress 25%');
+    await server.data(CompleteStep, { stepId: execution.steps[0]!.id });
+    await server.data(CompleteExecution, { id: execution.id });
+    await eventually(() => completed, 5_000, 'completion');
+    expect(updates.at(-1)).toMatchObject({ status: 'COMPLETED', progressPercent: 100, completedSteps: 1 });
+  });
+});
+
+describe('slow consumers', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ env: { WS_SLOW_CONSUMER_MS: '1500' } });
+  });
+
+  it('disconnects a client that stops reading, with a retryable code, while others keep receiving', async () => {
+    const execution = await runningExecution(server, { stepCount: 1 });
+    const filter = { executionId: execution.id };
+    const { endCursor: start } = await readLog(server, filter, null);
+    const sockets: WebSocket[] = [];
+    class CapturingWebSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        sockets.push(this);
+      }
+    }
+    const slowClient = server.wsClient({ webSocketImpl: CapturingWebSocket });
+    const slow = collect(slowClient, { filter, after: start });
+    const fast = collect(server.wsClient(), { filter, after: start });
+    await eventually(() => server.app.services.live.watcher.size >= 2, 5_000, 'two subscriptions');
+    const closed = new Promise<number>((resolve) => sockets[0]!.once('close', (code) => resolve(code)));
+    (sockets[0] as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+
+    const total = 20_000;
+    const { db } = server.app.database;
+    const executionId = parseId(execution.id, 'Execution');
+    const padding = 'x'.repeat(200);
+    for (let offset = 0; offset < total; offset += 2_000) {
+      await db.insert(events).values(
+        Array.from({ length: 2_000 }, (_, i) => ({
+          namespace: 'default',
+          executionId,
+          seq: 1_000 + offset + i,
+          type: 'STEP_PROGRESS' as const,
+          data: { padding },
+          timestamp: new Date(),
+        })),
+      );
+      server.app.services.bus.publish({ namespace: 'default', executionId });
+    }
+
+    await eventually(() => server.app.webSockets.stats.slowConsumerCloses >= 1, 20_000, 'slow consumer closed');
+    (sockets[0] as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect([1013, 1006]).toContain(await closed);
+    await eventually(() => fast.events.length >= total, 30_000, 'fast client gets everything');
+    expect(fast.errors).toEqual([]);
+    expect(slow.events.length).toBeLessThan(total);
+    expect(process.memoryUsage().rss).toBeLessThan(1.5 * 1024 ** 3);
+  });
+});
+
+describe.runIf(onPostgres)('several instances on one Postgres', () => {
+  let databaseUrl: string;
+  let reader: TestServer;
+  const children: ReturnType<typeof spawn>[] = [];
+  beforeAll(async () => {
+    databaseUrl = (await freshDatabaseUrl())!;
+    // A long poll interval: only LISTEN/NOTIFY (or a listener re-sync) can deliver promptly.
+    reader = await startServer({ databaseUrl, env: { SUBSCRIPTION_POLL_MS: '600000' } });
+  });
+  afterAll(() => {
+    for (const child of children) child.kill('SIGTERM');
+  });
+
+  it('delivers on instance B what another process writes through instance A', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info', LOG_PRETTY: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    const writerUrl = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /"url":"([^"]+)"/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`writer exited with ${code}: ${output}`)));
+    });
+    const write = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(writerUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as { data: Record<string, { id: string; steps: { id: string }[] }> };
+    };
+    const created = await write(
+      'mutation($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id } } }',
+      { input: { workflow: 'cross-instance', steps: [{ name: 'a', type: 'http' }] } },
+    );
+    const execution = created.data.createExecution!;
+    const collector = collect(reader.wsClient(), { filter: { executionId: execution.id } });
+    await eventually(() => reader.app.services.live.watcher.size > 0, 5_000, 'subscribed');
+    await write('mutation($id: ID!) { startExecution(id: $id) { id } }', { id: execution.id });
+    await write('mutation($id: ID!) { startStep(stepId: $id) { id } }', { id: execution.steps[0]!.id });
+    await eventually(() => collector.events.length >= 2, 10_000, 'events from the other process');
+    expect(collector.events.map((e) => e.type)).toEqual(['EXECUTION_STARTED', 'STEP_STARTED']);
+  });
+
+  it('misses nothing when the LISTEN connection is killed while writes go on', async () => {
+    const writer = await startServer({ databaseUrl, env: { SUBSCRIPTION_POLL_MS: '600000' } });
+    const execution = await runningExecution(writer, { stepCount: 30 });
+    const filter = { executionId: execution.id };
+    const { endCursor: start } = await readLog(reader, filter, null);
+    const collector = collect(reader.wsClient(), { filter, after: start });
+    await eventually(() => reader.app.services.live.watcher.size > 0, 5_000, 'subscribed');
+
+    const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    let killed = 0;
+    for (const [i, step] of execution.steps.entries()) {
+      if (i === 10) {
+        const rows = await admin`
+          select pg_terminate_backend(pid) as ok from pg_stat_activity
+          where datname = current_database() and query ilike 'listen%'`;
+        killed = rows.length;
+      }
+      await writer.data(StartStep, { stepId: step.id });
+    }
+    await admin.end();
+    expect(killed).toBeGreaterThanOrEqual(1);
+    const expected = (await readLog(reader, filter, start)).events;
+    expect(expected).toHaveLength(30);
+    await eventually(() => collector.events.length >= 30, 20_000, 'all 30 events after the listener reconnects');
+    expectExactlyOnceInOrder(collector.events, expected);
+  });
+});
