@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -99,3 +100,86 @@ export const events = pgTable(
 export type ExecutionRow = typeof executions.$inferSelect;
 export type StepRow = typeof steps.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+
+const count = (name: string) => integer(name).notNull().default(0);
+const histogram = (name: string) => integer(name).array().notNull().default(sql`'{}'::integer[]`);
+
+/**
+ * Per namespace, workflow and minute of creation: outcome counts and duration statistics with a
+ * fixed log-scale histogram, updated in the transaction that creates or finishes an execution.
+ * Wide metric windows are answered from here instead of the raw rows.
+ */
+export const executionMinutes = pgTable(
+  'execution_minutes',
+  {
+    namespace: text('namespace').notNull(),
+    workflow: text('workflow').notNull(),
+    minute: at('minute').notNull(),
+    total: count('total'),
+    completed: count('completed'),
+    failed: count('failed'),
+    cancelled: count('cancelled'),
+    timedOut: count('timed_out'),
+    durationCount: count('duration_count'),
+    durationSumMs: doublePrecision('duration_sum_ms').notNull().default(0),
+    durationMinMs: doublePrecision('duration_min_ms'),
+    durationMaxMs: doublePrecision('duration_max_ms'),
+    durationHistogram: histogram('duration_histogram'),
+    queueCount: count('queue_count'),
+    queueSumMs: doublePrecision('queue_sum_ms').notNull().default(0),
+    queueMinMs: doublePrecision('queue_min_ms'),
+    queueMaxMs: doublePrecision('queue_max_ms'),
+    queueHistogram: histogram('queue_histogram'),
+    slaTracked: count('sla_tracked'),
+    slaViolations: count('sla_violations'),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.workflow, t.minute] }), index('execution_minutes_minute_idx').on(t.minute)],
+);
+
+/** The same per step type, for step metrics (retries, first-attempt success, durations). */
+export const stepMinutes = pgTable(
+  'step_minutes',
+  {
+    namespace: text('namespace').notNull(),
+    workflow: text('workflow').notNull(),
+    type: text('type').notNull(),
+    minute: at('minute').notNull(),
+    total: count('total'),
+    completed: count('completed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    retries: count('retries'),
+    firstAttemptCompleted: count('first_attempt_completed'),
+    durationCount: count('duration_count'),
+    durationSumMs: doublePrecision('duration_sum_ms').notNull().default(0),
+    durationMinMs: doublePrecision('duration_min_ms'),
+    durationMaxMs: doublePrecision('duration_max_ms'),
+    durationHistogram: histogram('duration_histogram'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.namespace, t.workflow, t.type, t.minute] }),
+    index('step_minutes_minute_idx').on(t.minute),
+  ],
+);
+
+/** API keys: only a hash of the secret is stored; the key itself is shown once at creation. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    /** The first characters of the key, safe to show in listings and logs. */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    /** null: every namespace. */
+    namespaces: text('namespaces').array(),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at'),
+    revokedAt: at('revoked_at'),
+    lastUsedAt: at('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash)],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
