@@ -168,8 +168,11 @@ describe('Subscription.events', () => {
     const reading = (async () => {
       const decoder = new TextDecoder();
       let buffer = '';
-      for await (const chunk of response.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const reader = response.body!.getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
         let boundary;
         while ((boundary = buffer.indexOf('\n\n')) >= 0) {
           const message = buffer.slice(0, boundary);
@@ -317,6 +320,30 @@ describe.runIf(onPostgres)('several instances on one Postgres', () => {
     await write('mutation($id: ID!) { startStep(stepId: $id) { id } }', { id: execution.steps[0]!.id });
     await eventually(() => collector.events.length >= 2, 10_000, 'events from the other process');
     expect(collector.events.map((e) => e.type)).toEqual(['EXECUTION_STARTED', 'STEP_STARTED']);
+  });
+
+  it('never hands out a cursor past an event of a transaction still in flight', async () => {
+    const reader = await startServer({ databaseUrl, env: { SUBSCRIPTION_POLL_MS: '200' } });
+    const execution = await runningExecution(reader, { stepCount: 2 });
+    const filter = { executionId: execution.id };
+    const { endCursor: start } = await readLog(reader, filter, null);
+    const collector = collect(reader.wsClient(), { filter, after: start });
+
+    // A slow transaction takes a transaction id first; the server then commits newer events.
+    const slow = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    const slowTransaction = slow.begin(async (tx) => {
+      await tx`select pg_current_xact_id()`;
+      await reader.data(StartStep, { stepId: execution.steps[0]!.id });
+      const held = await readLog(reader, filter, start);
+      expect(held.events).toHaveLength(0);
+      expect(collector.events).toHaveLength(0);
+      throw new Error('roll back');
+    });
+    await expect(slowTransaction).rejects.toThrow('roll back');
+    await slow.end();
+    // Nothing announces a rollback: the periodic scan (SUBSCRIPTION_POLL_MS) delivers the event.
+    await eventually(() => collector.events.length === 1, 10_000, 'the held-back event');
+    expect((await readLog(reader, filter, start)).events.map((e) => e.cursor)).toEqual(collector.events.map((e) => e.cursor));
   });
 
   it('misses nothing when the LISTEN connection is killed while writes go on', async () => {

@@ -78,7 +78,7 @@ export function createRepository(db: Db) {
       if (filter.createdAfter) conditions.push(gte(executions.createdAt, filter.createdAfter));
       if (filter.createdBefore) conditions.push(lt(executions.createdAt, filter.createdBefore));
       if (after) {
-        conditions.push(sql`(${executions.createdAt}, ${executions.id}) < (${after.createdAt}, ${after.id})`);
+        conditions.push(sql`(${executions.createdAt}, ${executions.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
       }
       return db
         .select()
@@ -136,17 +136,15 @@ export function createRepository(db: Db) {
       return row ?? null;
     },
 
-    /** Which namespaces and executions gained stable events after `head`, and the new head. */
-    async stableChangesSince(head: EventPosition | null, limit = 5_000) {
+    /** The next slice of newly stable events after `head`, in feed order. */
+    async stableEventsSince(head: EventPosition | null, limit = 1_000) {
       const rows = await db
-        .select({ txId: events.txId, id: events.id, namespace: events.namespace, executionId: events.executionId })
+        .select()
         .from(events)
         .where(and(stableEvents, head ? afterPosition(head) : undefined))
         .orderBy(asc(events.txId), asc(events.id))
         .limit(limit);
-      const last = rows.at(-1);
-      if (!last) return null;
-      return { head: { txId: last.txId, id: last.id }, keys: rows, more: rows.length === limit };
+      return { rows, more: rows.length === limit };
     },
   };
 }

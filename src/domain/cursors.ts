@@ -12,6 +12,9 @@ export interface ExecutionPosition {
   id: string;
 }
 
+/** Feed order: by transaction id, then event id. */
+export const compareEventPositions = (a: EventPosition, b: EventPosition) => a.txId - b.txId || a.id - b.id;
+
 const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const decode = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

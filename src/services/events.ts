@@ -1,20 +1,22 @@
 import type { EventFilter, NamespaceScope, Repository } from '../db/repository.js';
 import type { EventRow, ExecutionRow, StepRow } from '../db/schema.js';
-import { decodeEventCursor, type EventPosition } from '../domain/cursors.js';
+import { compareEventPositions, decodeEventCursor, type EventPosition } from '../domain/cursors.js';
 import { isFinal } from '../domain/lifecycle.js';
 import { badInput } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, WakeUp } from './bus.js';
 
 interface Watcher {
-  matches(namespace: string, executionId: string | null): boolean;
-  wake(): void;
+  /** Newly stable events `(from, to]`, in feed order, shared by every watcher. */
+  offer(batch: readonly EventRow[], from: EventPosition | null, to: EventPosition): void;
+  /** Something may have been missed (the cross-instance listener reconnected): re-read. */
+  resync(): void;
 }
 
 /**
- * Turns wake-up hints into precise wake-ups. One scan per process reads which executions gained
- * stable events since the last scan, so held-back events (behind a slower transaction) and missed
- * notifications are still delivered: a scan also runs on a timer while anyone is watching.
+ * Reads each newly stable slice of the event log once per process and offers it to every live
+ * feed, so a feed that is caught up needs no query of its own. Scans run on wake-ups (local or
+ * NOTIFY) and on a timer, which also covers events held back behind a slower transaction.
  */
 export function createFeedWatcher(deps: { repository: Repository; bus: EventBus; pollMs: number; logger: Logger }) {
   const { repository, bus } = deps;
@@ -28,19 +30,13 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
 
   async function scanOnce() {
     for (;;) {
-      const changes = await repository.stableChangesSince(head);
-      if (!changes) return;
-      head = changes.head;
-      const keys = new Map(changes.keys.map((k) => [`${k.namespace}\n${k.executionId}`, k]));
-      for (const watcher of watchers) {
-        for (const key of keys.values()) {
-          if (watcher.matches(key.namespace, key.executionId)) {
-            watcher.wake();
-            break;
-          }
-        }
-      }
-      if (!changes.more) return;
+      const batch = await repository.stableEventsSince(head);
+      const last = batch.rows.at(-1);
+      if (!last) return;
+      const from = head;
+      head = { txId: last.txId, id: last.id };
+      for (const watcher of watchers) watcher.offer(batch.rows, from, head);
+      if (!batch.more) return;
     }
   }
 
@@ -65,7 +61,7 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
   }
 
   const onWakeUp = (wakeUp: WakeUp | null) => {
-    if (wakeUp === null) for (const watcher of watchers) watcher.wake();
+    if (wakeUp === null) for (const watcher of watchers) watcher.resync();
     void scan();
   };
 
@@ -85,6 +81,10 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
       watchers.add(watcher);
       return () => void watchers.delete(watcher);
     },
+    /** Every event up to here was stable when it was scanned. */
+    get head() {
+      return head;
+    },
     get size() {
       return watchers.size;
     },
@@ -94,31 +94,33 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
 export type FeedWatcher = ReturnType<typeof createFeedWatcher>;
 
 /** A wait-for-wake-up gate that never queues: many wake-ups while busy collapse into one. */
-function wakeGate() {
+function wakeGate(signal: AbortSignal) {
   let dirty = true;
   let resolve: (() => void) | null = null;
+  const wake = () => {
+    dirty = true;
+    resolve?.();
+    resolve = null;
+  };
+  signal.addEventListener('abort', wake, { once: true });
   return {
-    wake() {
-      dirty = true;
-      resolve?.();
-      resolve = null;
-    },
-    async next(signal: AbortSignal) {
-      if (!dirty && !signal.aborted) {
-        await new Promise<void>((r) => {
-          resolve = r;
-          signal.addEventListener('abort', () => r(), { once: true });
-        });
-      }
+    wake,
+    async next() {
+      if (!dirty && !signal.aborted) await new Promise<void>((r) => (resolve = r));
       dirty = false;
     },
   };
 }
 
-function matchesFilter(filter: EventFilter) {
-  return (namespace: string, executionId: string | null) =>
-    (!filter.namespace || filter.namespace === namespace) && (!filter.executionId || filter.executionId === executionId);
+function eventMatcher(filter: EventFilter, scope: NamespaceScope) {
+  return (event: EventRow) =>
+    (scope === null || scope.includes(event.namespace)) &&
+    (!filter.namespace || filter.namespace === event.namespace) &&
+    (!filter.executionId || filter.executionId === event.executionId) &&
+    (!filter.types?.length || filter.types.includes(event.type));
 }
+
+const later = (a: EventPosition, b: EventPosition | null) => (b && compareEventPositions(b, a) > 0 ? b : a);
 
 export interface LiveFeedOptions {
   repository: Repository;
@@ -142,7 +144,11 @@ export async function feedStart(repository: Repository, after: string | null | u
   return position;
 }
 
-/** Replays matching events after `start`, then streams new ones: each exactly once, in feed order. */
+/**
+ * Replays matching events after `start`, then streams new ones: each exactly once, in feed order.
+ * A feed that is behind reads the table; once caught up it takes its events from the watcher's
+ * shared slices. Its queue is bounded: past `batchSize` it drops it and reads the table again.
+ */
 export async function* liveEvents(
   options: LiveFeedOptions,
   filter: EventFilter,
@@ -150,20 +156,61 @@ export async function* liveEvents(
   start: EventPosition,
   signal: AbortSignal,
 ): AsyncGenerator<EventRow> {
-  const gate = wakeGate();
-  const unwatch = options.watcher.watch({ matches: matchesFilter(filter), wake: gate.wake });
+  const matches = eventMatcher(filter, scope);
+  const gate = wakeGate(signal);
   let position = start;
+  /** Every matching event up to here has been delivered or queued. */
+  let checked = start;
+  let behind = true;
+  let reading = false;
+  let queue: EventRow[] = [];
+
+  const unwatch = options.watcher.watch({
+    offer(batch, from, to) {
+      if (reading || behind || from === null || compareEventPositions(checked, from) < 0) {
+        behind = true;
+      } else {
+        for (const event of batch) if (compareEventPositions(event, checked) > 0 && matches(event)) queue.push(event);
+        checked = to;
+        if (queue.length > options.batchSize) behind = true;
+      }
+      if (behind) queue = [];
+      if (behind || queue.length > 0) gate.wake();
+    },
+    resync() {
+      behind = true;
+      gate.wake();
+    },
+  });
+
   try {
     while (!signal.aborted) {
-      await gate.next(signal);
-      for (;;) {
-        if (signal.aborted) return;
-        const rows = await options.repository.listEvents(filter, scope, position, options.batchSize);
-        for (const row of rows) {
-          position = { txId: row.txId, id: row.id };
-          yield row;
+      await gate.next();
+      if (signal.aborted) return;
+      if (behind) {
+        behind = false;
+        reading = true;
+        const stableHead = options.watcher.head;
+        try {
+          for (;;) {
+            const rows = await options.repository.listEvents(filter, scope, position, options.batchSize);
+            for (const row of rows) {
+              position = { txId: row.txId, id: row.id };
+              yield row;
+            }
+            if (rows.length < options.batchSize) break;
+          }
+        } finally {
+          reading = false;
         }
-        if (rows.length < options.batchSize) break;
+        checked = later(position, stableHead);
+        continue;
+      }
+      while (queue.length > 0 && !behind) {
+        const event = queue.shift()!;
+        if (compareEventPositions(event, position) <= 0) continue;
+        position = { txId: event.txId, id: event.id };
+        yield event;
       }
     }
   } finally {
@@ -183,12 +230,15 @@ export async function* liveExecution(
   scope: NamespaceScope,
   signal: AbortSignal,
 ): AsyncGenerator<ExecutionSnapshot> {
-  const gate = wakeGate();
-  const unwatch = options.watcher.watch({ matches: (_ns, id) => id === executionId, wake: gate.wake });
+  const gate = wakeGate(signal);
+  const unwatch = options.watcher.watch({
+    offer: (batch) => batch.some((event) => event.executionId === executionId) && gate.wake(),
+    resync: gate.wake,
+  });
   let lastSeq = -1;
   try {
     while (!signal.aborted) {
-      await gate.next(signal);
+      await gate.next();
       if (signal.aborted) return;
       const [execution] = await options.repository.executionsByIds([executionId], scope);
       if (!execution) return;

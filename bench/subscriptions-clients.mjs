@@ -1,0 +1,55 @@
+// Plain JavaScript: worker threads do not inherit tsx's loader on Node 20.
+/** Worker: many graphql-ws subscribers speaking the protocol directly over `ws` (one socket each). */
+import { parentPort, workerData } from 'node:worker_threads';
+import WebSocket from 'ws';
+
+const { wsUrl, executionIds, subscribers } = workerData;
+const query = 'subscription($filter: EventFilter) { events(filter: $filter) { cursor seq type timestamp data } }';
+
+let received = 0;
+let expected = Infinity;
+let firstAt = 0;
+let latencies = [];
+let samplePayload = '';
+let subscribed = 0;
+
+function finishIfDone() {
+  if (received >= expected) {
+    parentPort.postMessage({ type: 'done', received, latencies, elapsedMs: performance.now() - firstAt, samplePayload });
+    expected = Infinity;
+  }
+}
+
+for (let i = 0; i < subscribers; i++) {
+  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+  socket.on('message', (raw) => {
+    const text = raw.toString();
+    const message = JSON.parse(text);
+    if (message.type === 'connection_ack') {
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { filter: { executionId: executionIds[i % executionIds.length] } } } }));
+      if (++subscribed === subscribers) setTimeout(() => parentPort.postMessage({ type: 'subscribed' }), 500);
+    } else if (message.type === 'next') {
+      if (received === 0) firstAt = performance.now();
+      received++;
+      samplePayload ||= text;
+      const timestamp = message.payload?.data?.events?.timestamp;
+      if (timestamp) latencies.push(Date.now() - Date.parse(timestamp));
+      finishIfDone();
+    } else if (message.type === 'ping') {
+      socket.send(JSON.stringify({ type: 'pong' }));
+    }
+  });
+  socket.on('error', (error) => parentPort.postMessage({ type: 'error', message: String(error) }));
+}
+
+parentPort.on('message', (message) => {
+  if (message.type === 'reset') {
+    received = 0;
+    latencies = [];
+    firstAt = 0;
+  } else if (message.type === 'expect') {
+    expected = message.count;
+    finishIfDone();
+  }
+});

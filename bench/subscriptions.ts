@@ -1,0 +1,141 @@
+/**
+ * Subscription fan-out: N graphql-ws subscribers (one socket each, spread over E executions).
+ * 1. Steady writes at a fixed rate: commit-to-client latency p50/p99.
+ * 2. Idle memory per subscriber (server heap + external, after GC).
+ * 3. A burst of writes: delivered messages/s, against raw `ws` sends of the same payload bytes to
+ *    the same sockets in the same run.
+ *
+ *   DATABASE_URL=postgres://... npx tsx --expose-gc bench/subscriptions.ts   (BENCH_QUICK=1: small run)
+ */
+import { Worker } from 'node:worker_threads';
+import { events } from '../src/db/schema.js';
+import { benchDatabase, median, percentile, report, startBenchServer } from './support.js';
+
+const quick = process.env.BENCH_QUICK === '1';
+const SUBSCRIBERS = quick ? 500 : 5_000;
+const EXECUTIONS = quick ? 50 : 500;
+const RATE = quick ? 100 : 200;
+const SECONDS = quick ? 5 : 10;
+const BURST_PER_EXECUTION = 4;
+
+const heap = () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+
+const database = await benchDatabase();
+const server = await startBenchServer(database.url, { WS_SLOW_CONSUMER_MS: '60000' });
+const { executions, repository } = server.app.services;
+
+const ids: string[] = [];
+for (let i = 0; i < EXECUTIONS; i++) {
+  const row = await executions.createExecution({ workflow: `bench-${i % 20}`, steps: [{ name: 'step', type: 'script' }] });
+  await executions.executionCommand(row.id, { kind: 'start' });
+  ids.push(row.id);
+}
+const stepOf = new Map((await repository.stepsByExecutionIds(ids)).map((s) => [s.executionId, s.id]));
+for (const id of ids) await executions.stepCommand(stepOf.get(id)!, { kind: 'startStep' });
+
+const before = heap();
+const worker = new Worker(new URL('./subscriptions-clients.mjs', import.meta.url), {
+  workerData: {
+    wsUrl: server.wsUrl,
+    executionIds: ids.map((id) => Buffer.from(`Execution:${id}`).toString('base64url')),
+    subscribers: SUBSCRIBERS,
+  },
+});
+worker.on('error', (error) => {
+  console.error(error);
+  process.exit(1);
+});
+const next = <T>(type: string) =>
+  new Promise<T>((resolve) => {
+    const listener = (message: { type: string }) => {
+      if (message.type === 'error') console.error(message);
+      if (message.type !== type) return;
+      worker.off('message', listener);
+      resolve(message as T);
+    };
+    worker.on('message', listener);
+  });
+
+await next('subscribed');
+const idleBytesPerSubscriber = (heap() - before) / SUBSCRIBERS;
+const fanOut = SUBSCRIBERS / EXECUTIONS;
+let percent = 0;
+const write = (i: number) =>
+  executions.stepCommand(stepOf.get(ids[i % EXECUTIONS]!)!, { kind: 'reportProgress', percent: (++percent % 99) + 1, message: null });
+
+interface Done {
+  received: number;
+  latencies: number[];
+  elapsedMs: number;
+  samplePayload: string;
+}
+
+// 1. Steady rate.
+worker.postMessage({ type: 'reset' });
+const steadyTotal = RATE * SECONDS;
+const writes: Promise<unknown>[] = [];
+const t0 = performance.now();
+for (let i = 0; i < steadyTotal; i++) {
+  const wait = t0 + (i * 1000) / RATE - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  writes.push(write(i));
+}
+await Promise.all(writes);
+worker.postMessage({ type: 'expect', count: steadyTotal * fanOut });
+const steady = await next<Done>('done');
+
+// 3a. Fan-out capacity: a burst of events committed at once (one INSERT), so the delivery side
+// and not the ingest path is what is measured.
+worker.postMessage({ type: 'reset' });
+const burstTotal = BURST_PER_EXECUTION * EXECUTIONS;
+const burstStart = performance.now();
+await server.app.database.db.insert(events).values(
+  Array.from({ length: burstTotal }, (_, i) => ({
+    namespace: 'default',
+    executionId: ids[i % EXECUTIONS]!,
+    stepId: stepOf.get(ids[i % EXECUTIONS]!)!,
+    seq: 1_000_000 + i,
+    type: 'STEP_PROGRESS' as const,
+    data: { percent: 50, message: null, attempt: 1, position: 0 },
+    timestamp: new Date(),
+  })),
+);
+server.app.services.bus.publish({ namespace: 'default', executionId: null });
+worker.postMessage({ type: 'expect', count: burstTotal * fanOut });
+const burst = await next<Done>('done');
+const burstMs = performance.now() - burstStart;
+
+// 3b. The same number of the same payloads with raw ws sends.
+worker.postMessage({ type: 'reset' });
+const rawStart = performance.now();
+worker.postMessage({ type: 'expect', count: burstTotal * fanOut });
+const rawDone = next<Done>('done');
+for (let k = 0; k < BURST_PER_EXECUTION; k++) {
+  for (const socket of server.app.webSockets.sockets) socket.send(steady.samplePayload);
+  await new Promise((r) => setImmediate(r));
+}
+await rawDone;
+const rawMs = performance.now() - rawStart;
+
+const ours = burst.received / (burstMs / 1000);
+const raw = (burstTotal * fanOut) / (rawMs / 1000);
+report(quick ? 'subscriptions fan-out (quick)' : 'subscriptions fan-out', {
+  subscribers: SUBSCRIBERS,
+  executions: EXECUTIONS,
+  'steady rate (events/s)': RATE,
+  'steady deliveries': steady.received,
+  'commit-to-client p50 (ms)': median(steady.latencies),
+  'commit-to-client p99 (ms)': percentile(steady.latencies, 0.99),
+  'idle memory per subscriber (KB)': (idleBytesPerSubscriber / 1024).toFixed(1),
+  'burst deliveries/s (Runwatch)': Math.round(ours),
+  'burst deliveries/s (raw ws, same payloads)': Math.round(raw),
+  'ratio to raw': (ours / raw).toFixed(3),
+});
+
+await worker.terminate();
+await server.stop();
+await database.drop();

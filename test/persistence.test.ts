@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CompleteStep, ExecutionEvents, GetExecution, ListEvents, ReportStepProgress, StartStep } from './documents.js';
+import { runningExecution } from './fixtures.js';
+import { driver, eventually, freshDatabaseUrl, onPostgres, startServer, type StartOptions, type TestServer } from './harness.js';
+
+const tempDirs: string[] = [];
+afterAll(async () => {
+  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** Where both servers keep their data: one Postgres database, or one PGlite directory on disk. */
+async function sharedStorage(): Promise<StartOptions> {
+  if (onPostgres) return { databaseUrl: await freshDatabaseUrl() };
+  const dir = await mkdtemp(join(tmpdir(), 'runwatch-persistence-'));
+  tempDirs.push(dir);
+  return { env: { DATA_DIR: dir } };
+}
+
+/** `eventually`, typed for checks that return null until they succeed. */
+const waitFor = async <T>(check: () => Promise<T | null>, timeoutMs?: number, what?: string) =>
+  (await eventually(check, timeoutMs, what)) as T;
+
+async function eventsOf(server: TestServer, id: string, expected: number) {
+  return waitFor(async () => {
+    const { execution } = await server.data(ExecutionEvents, { id, first: 500 });
+    const events = execution!.events.edges.map((e) => e.node);
+    return events.length >= expected ? events : null;
+  }, 10_000, `${expected} events`);
+}
+
+describe(`persistence (${driver})`, () => {
+  it('keeps executions, steps and events across a restart, and seq continues', async () => {
+    const storage = await sharedStorage();
+
+    const first = await startServer(storage);
+    const execution = await runningExecution(first, { namespace: 'persist', stepCount: 3, labels: { team: 'ops' }, slaMs: 60_000 });
+    const [build, test] = execution.steps;
+    await first.data(StartStep, { stepId: build!.id });
+    await first.data(ReportStepProgress, { stepId: build!.id, percent: 40, message: 'compiling' });
+    await first.data(CompleteStep, { stepId: build!.id });
+    await first.data(StartStep, { stepId: test!.id });
+    await first.data(ReportStepProgress, { stepId: test!.id, percent: 10, message: 'unit tests' });
+    const before = (await first.data(GetExecution, { id: execution.id })).execution!;
+    const eventsBefore = await eventsOf(first, execution.id, 7);
+    const feedBefore = await first.data(ListEvents, { filter: { namespace: 'persist' }, first: 500 });
+    const cursor = feedBefore.events.pageInfo.endCursor!;
+    await first.stop();
+
+    const second = await startServer(storage);
+    const after = (await second.data(GetExecution, { id: execution.id })).execution!;
+    // durationMs and progress.elapsedMs grow with the wall clock; everything else is as it was.
+    const stable = ({ durationMs: _d, progress: { elapsedMs: _e, ...progress }, steps, ...rest }: typeof before) => ({
+      ...rest,
+      progress,
+      steps: steps.map(({ durationMs: _s, ...step }) => step),
+    });
+    expect(stable(after)).toEqual(stable(before));
+    expect(after).toMatchObject({ status: 'RUNNING', labels: { team: 'ops' }, slaMs: 60_000 });
+    expect(after.steps.map((s) => [s.name, s.status, s.progressPercent, s.message])).toEqual([
+      ['s0', 'COMPLETED', 100, 'compiling'],
+      ['s1', 'RUNNING', 10, 'unit tests'],
+      ['s2', 'PENDING', 0, null],
+    ]);
+    expect(await eventsOf(second, execution.id, 7)).toEqual(eventsBefore);
+
+    // A cursor handed out before the restart still resumes the feed: nothing until something new.
+    const resumed = await second.data(ListEvents, { filter: { namespace: 'persist' }, first: 10, after: cursor });
+    expect(resumed.events.edges).toEqual([]);
+    expect(resumed.events.pageInfo.endCursor).toBe(cursor);
+
+    await second.data(CompleteStep, { stepId: test!.id });
+    const events = await eventsOf(second, execution.id, 8);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(events.at(-1)).toMatchObject({ type: 'STEP_COMPLETED', stepId: test!.id, seq: 8 });
+    const next = await waitFor(async () => {
+      const page = await second.data(ListEvents, { filter: { namespace: 'persist' }, first: 10, after: cursor });
+      return page.events.edges.length > 0 ? page.events.edges.map((e) => e.node) : null;
+    });
+    expect(next.map((e) => [e.type, e.seq])).toEqual([['STEP_COMPLETED', 8]]);
+
+    // New executions land next to the old ones.
+    const another = await runningExecution(second, { namespace: 'persist' });
+    expect(another.id).not.toBe(execution.id);
+    await second.stop();
+
+    const third = await startServer(storage);
+    expect((await third.data(GetExecution, { id: execution.id })).execution!.steps[1]!.status).toBe('COMPLETED');
+    expect((await third.data(GetExecution, { id: another.id })).execution!.status).toBe('RUNNING');
+    expect((await eventsOf(third, execution.id, 8)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});

@@ -1,0 +1,389 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/graphql/ids.js';
+import {
+  ActiveExecutions,
+  CancelExecution,
+  CompleteExecution,
+  CompleteStep,
+  ExecutionsWithSteps,
+  FailExecution,
+  GetExecution,
+  GetNode,
+  ListEvents,
+  ListExecutions,
+  ReportStepProgress,
+  RequestApproval,
+  StartExecution,
+  StartStep,
+} from './documents.js';
+import { createExecution, runningExecution } from './fixtures.js';
+import type { EventFilter, ExecutionFilter, ListEventsQuery, ListExecutionsQuery } from './gql/graphql.js';
+import { errorCodes, eventually, manualClock, startServer, type TestServer } from './harness.js';
+
+const clock = manualClock();
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ clock });
+});
+
+type ExecutionNode = ListExecutionsQuery['executions']['edges'][number]['node'];
+type EventNode = ListEventsQuery['events']['edges'][number]['node'];
+
+/** `eventually`, typed for checks that return null until they succeed. */
+const waitFor = async <T>(check: () => Promise<T | null>, timeoutMs?: number, what?: string) =>
+  (await eventually(check, timeoutMs, what)) as T;
+
+/** Reads every page of `executions` with `first`, checking each page's pageInfo on the way. */
+async function allExecutionPages(filter: ExecutionFilter | null, first: number) {
+  const pages: ListExecutionsQuery['executions'][] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { executions }: ListExecutionsQuery = await server.data(ListExecutions, { filter, first, after });
+    pages.push(executions);
+    if (executions.edges.length > 0) expect(executions.pageInfo.endCursor).toBe(executions.edges.at(-1)!.cursor);
+    if (!executions.pageInfo.hasNextPage) return pages;
+    expect(executions.edges).toHaveLength(first);
+    after = executions.pageInfo.endCursor;
+    expect(pages.length).toBeLessThan(1_000);
+  }
+}
+
+async function listIds(filter: ExecutionFilter) {
+  const { executions } = await server.data(ListExecutions, { filter, first: 500 });
+  expect(executions.pageInfo.hasNextPage).toBe(false);
+  return executions.edges.map((e) => e.node.id);
+}
+
+/** Reads every page of `events` with `first`; returns the events and the pages' pageInfo. */
+async function allEventPages(filter: EventFilter, first: number, after: string | null = null) {
+  const events: EventNode[] = [];
+  const pageInfos: ListEventsQuery['events']['pageInfo'][] = [];
+  for (;;) {
+    const page: ListEventsQuery = await server.data(ListEvents, { filter, first, after });
+    for (const edge of page.events.edges) {
+      expect(edge.cursor).toBe(edge.node.cursor);
+      events.push(edge.node);
+    }
+    pageInfos.push(page.events.pageInfo);
+    if (!page.events.pageInfo.hasNextPage) return { events, pageInfos };
+    after = page.events.pageInfo.endCursor;
+    expect(pageInfos.length).toBeLessThan(1_000);
+  }
+}
+
+/**
+ * The event feed only shows events once every older transaction has finished; on a shared Postgres
+ * server a transaction in another test database can hold that back for a moment, so wait for them.
+ */
+async function eventsOnceVisible(filter: EventFilter, expected: number): Promise<EventNode[]> {
+  return waitFor(
+    async () => {
+      const { events } = await server.data(ListEvents, { filter, first: 500 });
+      return events.edges.length >= expected ? events.edges.map((e) => e.node) : null;
+    },
+    10_000,
+    `${expected} events for ${JSON.stringify(filter)}`,
+  );
+}
+
+describe('executions', () => {
+  it('lists newest first with stable cursor pagination, ties on createdAt included', async () => {
+    clock.set(new Date('2026-01-10T00:00:00.000Z'));
+    const created: { id: string; createdAt: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      // Groups of three share a createdAt, so the id tie-break decides inside each group.
+      if (i % 3 === 0) clock.advance(1_000);
+      const execution = await createExecution(server, { namespace: 'paging', stepCount: 1 });
+      created.push({ id: execution.id, createdAt: execution.createdAt });
+    }
+
+    const pages = await allExecutionPages({ namespace: 'paging' }, 5);
+    expect(pages.map((p) => p.edges.length)).toEqual([5, 5, 2]);
+    expect(pages.map((p) => p.pageInfo.hasNextPage)).toEqual([true, true, false]);
+    const paged = pages.flatMap((p) => p.edges.map((e) => e.node));
+
+    const ids = paged.map((n) => n.id);
+    expect(new Set(ids).size).toBe(12);
+    expect([...ids].sort()).toEqual(created.map((c) => c.id).sort());
+    const times = paged.map((n) => Date.parse(n.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(paged.map((n) => n.createdAt)).toEqual(created.map((c) => c.createdAt).reverse());
+
+    // The same order in one read and on a second walk: the tie-break is deterministic.
+    expect(await listIds({ namespace: 'paging' })).toEqual(ids);
+    const again = await allExecutionPages({ namespace: 'paging' }, 5);
+    expect(again.flatMap((p) => p.edges.map((e) => e.node.id))).toEqual(ids);
+
+    // Past the end: an empty page that keeps the cursor it was given.
+    const last = pages.at(-1)!.pageInfo.endCursor!;
+    const beyond = await server.data(ListExecutions, { filter: { namespace: 'paging' }, first: 5, after: last });
+    expect(beyond.executions.edges).toEqual([]);
+    expect(beyond.executions.pageInfo).toEqual({ hasNextPage: false, endCursor: last });
+  });
+
+  it('pages through the unfiltered list the same way as one big read', async () => {
+    const whole = await server.data(ListExecutions, { first: 500 });
+    const paged = (await allExecutionPages(null, 5)).flatMap((p) => p.edges.map((e) => e.node.id));
+    expect(paged).toEqual(whole.executions.edges.map((e) => e.node.id));
+    expect(paged.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('filters by namespace, workflow, status and createdAfter/createdBefore', async () => {
+    const t0 = new Date('2026-02-01T00:00:00.000Z');
+    const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+    const ns = 'filters';
+    const make = async (minutes: number, input: Parameters<typeof createExecution>[1]) => {
+      clock.set(at(minutes));
+      return createExecution(server, { namespace: ns, stepCount: 1, ...input });
+    };
+
+    const a = await make(0, { workflow: 'filters-wf-a' }); // PENDING
+    const b = await make(60, { workflow: 'filters-wf-b' });
+    await server.data(StartExecution, { id: b.id }); // RUNNING
+    const c = await make(120, { workflow: 'filters-wf-a' });
+    await server.data(StartExecution, { id: c.id });
+    await server.data(CompleteExecution, { id: c.id }); // COMPLETED
+    const d = await make(180, { workflow: 'filters-wf-a', queued: true }); // QUEUED
+    const e = await make(60, { workflow: 'filters-wf-a', namespace: 'filters-other' });
+
+    expect(await listIds({ namespace: ns })).toEqual([d.id, c.id, b.id, a.id]);
+    expect(await listIds({ namespace: 'filters-other' })).toEqual([e.id]);
+    expect(await listIds({ namespace: 'filters-nobody' })).toEqual([]);
+    expect(await listIds({ namespace: ns, workflow: 'filters-wf-a' })).toEqual([d.id, c.id, a.id]);
+    expect(await listIds({ workflow: 'filters-wf-a' })).toEqual([d.id, c.id, e.id, a.id]);
+    expect(await listIds({ namespace: ns, status: ['RUNNING', 'QUEUED'] })).toEqual([d.id, b.id]);
+    expect(await listIds({ namespace: ns, status: ['FAILED'] })).toEqual([]);
+    expect(await listIds({ namespace: ns, createdAfter: at(30).toISOString() })).toEqual([d.id, c.id, b.id]);
+    expect(await listIds({ namespace: ns, createdBefore: at(150).toISOString() })).toEqual([c.id, b.id, a.id]);
+    expect(
+      await listIds({ namespace: ns, createdAfter: at(30).toISOString(), createdBefore: at(150).toISOString() }),
+    ).toEqual([c.id, b.id]);
+    expect(
+      await listIds({
+        namespace: ns,
+        workflow: 'filters-wf-a',
+        status: ['COMPLETED', 'PENDING'],
+        createdAfter: at(-1).toISOString(),
+      }),
+    ).toEqual([c.id, a.id]);
+
+    // Filters and pagination together.
+    const pages = await allExecutionPages({ namespace: ns, workflow: 'filters-wf-a' }, 2);
+    expect(pages.map((p) => p.edges.map((edge) => edge.node.id))).toEqual([[d.id, c.id], [a.id]]);
+  });
+
+  it('execution(id) is null for an unknown id', async () => {
+    const result = await server.request(GetExecution, { id: encodeGlobalId('Execution', randomUUID()) });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ execution: null });
+  });
+});
+
+describe('node(id)', () => {
+  it('resolves executions, steps and events with their __typename', async () => {
+    const execution = await runningExecution(server, { namespace: 'nodes', stepCount: 2 });
+    const step = execution.steps[1]!;
+    await server.data(StartStep, { stepId: step.id });
+    const [created] = await eventsOnceVisible({ executionId: execution.id, types: ['STEP_STARTED'] }, 1);
+
+    expect((await server.data(GetNode, { id: execution.id })).node).toEqual({
+      __typename: 'Execution',
+      id: execution.id,
+      workflow: execution.workflow,
+    });
+    expect((await server.data(GetNode, { id: step.id })).node).toEqual({ __typename: 'StepProgress', id: step.id, name: 's1' });
+    expect((await server.data(GetNode, { id: created!.id })).node).toEqual({
+      __typename: 'ExecutionEvent',
+      id: created!.id,
+      type: 'STEP_STARTED',
+      seq: 3,
+    });
+  });
+
+  it('is null for unknown ids of each type and an error for a malformed one', async () => {
+    for (const id of [
+      encodeGlobalId('Execution', randomUUID()),
+      encodeGlobalId('StepProgress', randomUUID()),
+      encodeGlobalId('ExecutionEvent', 987_654_321),
+    ]) {
+      const result = await server.request(GetNode, { id });
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ node: null });
+    }
+    expect(errorCodes(await server.request(GetNode, { id: 'not-an-id' }))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('activeExecutions', () => {
+  it('lists QUEUED, RUNNING and WAITING_APPROVAL executions, oldest first, and filters by namespace', async () => {
+    clock.set(new Date('2026-03-01T00:00:00.000Z'));
+    const ns = 'active';
+    const tick = () => clock.advance(1_000);
+
+    await createExecution(server, { namespace: ns }); // PENDING
+    tick();
+    const queued = await createExecution(server, { namespace: ns, queued: true });
+    tick();
+    const running = await runningExecution(server, { namespace: ns });
+    await server.data(StartStep, { stepId: running.steps[0]!.id });
+    await server.data(ReportStepProgress, { stepId: running.steps[0]!.id, percent: 50 });
+    tick();
+    const waiting = await runningExecution(server, { namespace: ns });
+    await server.data(RequestApproval, { stepId: waiting.steps[0]!.id });
+    tick();
+    const completed = await runningExecution(server, { namespace: ns, stepCount: 0 });
+    await server.data(CompleteExecution, { id: completed.id });
+    const failed = await runningExecution(server, { namespace: ns });
+    await server.data(FailExecution, { id: failed.id, error: 'boom' });
+    const cancelled = await createExecution(server, { namespace: ns, queued: true });
+    await server.data(CancelExecution, { id: cancelled.id });
+    tick();
+    const elsewhere = await runningExecution(server, { namespace: 'active-other' });
+
+    const { activeExecutions } = await server.data(ActiveExecutions, { namespace: ns });
+    expect(activeExecutions.map((p) => [p.executionId, p.status])).toEqual([
+      [queued.id, 'QUEUED'],
+      [running.id, 'RUNNING'],
+      [waiting.id, 'WAITING_APPROVAL'],
+    ]);
+    expect(activeExecutions[1]).toMatchObject({ totalSteps: 3, currentStep: { name: 's0' } });
+    expect(activeExecutions[1]!.progressPercent).toBeGreaterThan(0);
+    expect(activeExecutions[2]!.currentStep).toEqual({ name: 's0' });
+
+    const other = await server.data(ActiveExecutions, { namespace: 'active-other' });
+    expect(other.activeExecutions.map((p) => p.executionId)).toEqual([elsewhere.id]);
+
+    const all = (await server.data(ActiveExecutions, {})).activeExecutions;
+    const allIds = all.map((p) => p.executionId);
+    expect(allIds).toEqual(expect.arrayContaining([queued.id, running.id, waiting.id, elsewhere.id]));
+    expect(allIds).not.toContain(completed.id);
+    expect(allIds).not.toContain(failed.id);
+    expect(allIds).not.toContain(cancelled.id);
+    expect(all.every((p) => ['QUEUED', 'RUNNING', 'WAITING_APPROVAL'].includes(p.status))).toBe(true);
+  });
+});
+
+describe('events', () => {
+  it('filters by namespace, executionId and types', async () => {
+    const ns = 'events-filter';
+    const x = await runningExecution(server, { namespace: ns, stepCount: 3 }); // CREATED, STARTED
+    const step = x.steps[0]!.id;
+    await server.data(StartStep, { stepId: step });
+    await server.data(ReportStepProgress, { stepId: step, percent: 30 });
+    await server.data(CompleteStep, { stepId: step }); // x: 5 events
+    const y = await runningExecution(server, { namespace: ns }); // y: 2 events
+    const z = await runningExecution(server, { namespace: 'events-filter-other' });
+
+    const inNamespace = await eventsOnceVisible({ namespace: ns }, 7);
+    expect(inNamespace).toHaveLength(7);
+    expect(inNamespace.every((e) => e.namespace === ns)).toBe(true);
+    expect(new Set(inNamespace.map((e) => e.executionId))).toEqual(new Set([x.id, y.id]));
+
+    const ofX = await eventsOnceVisible({ executionId: x.id }, 5);
+    expect(ofX.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'EXECUTION_CREATED'],
+      [2, 'EXECUTION_STARTED'],
+      [3, 'STEP_STARTED'],
+      [4, 'STEP_PROGRESS'],
+      [5, 'STEP_COMPLETED'],
+    ]);
+    expect(ofX.every((e) => e.executionId === x.id)).toBe(true);
+    expect(ofX.slice(2).every((e) => e.stepId === step)).toBe(true);
+
+    const typed = await eventsOnceVisible({ namespace: ns, types: ['EXECUTION_STARTED', 'STEP_PROGRESS'] }, 3);
+    expect(typed.map((e) => [e.executionId, e.type])).toEqual([
+      [x.id, 'EXECUTION_STARTED'],
+      [x.id, 'STEP_PROGRESS'],
+      [y.id, 'EXECUTION_STARTED'],
+    ]);
+    const combined = await eventsOnceVisible({ namespace: ns, executionId: y.id, types: ['EXECUTION_CREATED'] }, 1);
+    expect(combined.map((e) => [e.executionId, e.seq])).toEqual([[y.id, 1]]);
+
+    const ofZ = await eventsOnceVisible({ executionId: z.id }, 2);
+    expect(ofZ.every((e) => e.namespace === 'events-filter-other')).toBe(true);
+    const none = await server.data(ListEvents, { filter: { namespace: ns, executionId: z.id }, first: 10 });
+    expect(none.events.edges).toEqual([]);
+  });
+
+  it('resumes with `after`: small pages read the same sequence as one big read', async () => {
+    const ns = 'events-paging';
+    const executions = [await runningExecution(server, { namespace: ns, stepCount: 2 }), await runningExecution(server, { namespace: ns })];
+    for (const execution of executions) {
+      const step = execution.steps[0]!.id;
+      await server.data(StartStep, { stepId: step });
+      for (const percent of [10, 20, 30]) await server.data(ReportStepProgress, { stepId: step, percent });
+      await server.data(CompleteStep, { stepId: step });
+    }
+    const total = executions.length * 7; // created, started, step started, 3 x progress, step completed
+    const whole = await eventsOnceVisible({ namespace: ns }, total);
+    expect(whole).toHaveLength(total);
+
+    const { events: paged, pageInfos } = await allEventPages({ namespace: ns }, 3);
+    expect(paged.map((e) => e.id)).toEqual(whole.map((e) => e.id));
+    expect(paged.map((e) => e.cursor)).toEqual(whole.map((e) => e.cursor));
+    expect(new Set(paged.map((e) => e.id)).size).toBe(total);
+    expect(pageInfos.at(-1)!.endCursor).toBe(whole.at(-1)!.cursor);
+    expect(pageInfos.slice(0, -1).every((p) => p.hasNextPage)).toBe(true);
+    for (const execution of executions) {
+      const seqs = paged.filter((e) => e.executionId === execution.id).map((e) => e.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    }
+
+    // Starting from any event's cursor gives exactly the events after it.
+    const middle = whole[5]!;
+    const rest = await allEventPages({ namespace: ns }, 4, middle.cursor);
+    expect(rest.events.map((e) => e.id)).toEqual(whole.slice(6).map((e) => e.id));
+
+    // An empty page at the end hands back the cursor it was given...
+    const end = whole.at(-1)!.cursor;
+    const empty = await server.data(ListEvents, { filter: { namespace: ns }, first: 3, after: end });
+    expect(empty.events.edges).toEqual([]);
+    expect(empty.events.pageInfo).toEqual({ hasNextPage: false, endCursor: end });
+
+    // ...so a reader can keep polling with it and pick up exactly what is written next.
+    await server.data(CompleteExecution, { id: executions[1]!.id });
+    const next = await waitFor(async () => {
+      const page = await server.data(ListEvents, { filter: { namespace: ns }, first: 3, after: end });
+      return page.events.edges.length > 0 ? page.events : null;
+    });
+    expect(next.edges.map((e) => [e.node.executionId, e.node.type, e.node.seq])).toEqual([
+      [executions[1]!.id, 'EXECUTION_COMPLETED', 8],
+    ]);
+    expect(next.pageInfo).toEqual({ hasNextPage: false, endCursor: next.edges[0]!.cursor });
+  });
+});
+
+describe('N+1 guard', () => {
+  it('reads executions with steps and progress in a constant number of statements', async () => {
+    clock.set(new Date('2030-01-01T00:00:00.000Z'));
+    for (let i = 0; i < 50; i++) {
+      clock.advance(1);
+      await createExecution(server, { namespace: 'nplus1', stepCount: 4 });
+    }
+    const statements = server.app.database.statements;
+
+    // Writes wake the feed watcher, which reads in the background; wait until nothing else is running.
+    let quietRoundTrips = 0;
+    await eventually(async () => {
+      const before = statements.count;
+      await server.request('{ __typename }');
+      quietRoundTrips = statements.count === before ? quietRoundTrips + 1 : 0;
+      return quietRoundTrips >= 3;
+    });
+
+    const measure = async (first: number) => {
+      const before = statements.count;
+      const { executions } = await server.data(ExecutionsWithSteps, { first });
+      const delta = statements.count - before;
+      expect(executions.edges).toHaveLength(first);
+      expect(executions.edges.every((e) => e.node.steps.length === 4 && e.node.progress.progressPercent === 0)).toBe(true);
+      return delta;
+    };
+    const small = await measure(5);
+    const large = await measure(50);
+    console.log(`N+1 guard: ExecutionsWithSteps issued ${small} statements for first: 5 and ${large} for first: 50`);
+    expect(large).toBe(small);
+    expect(small).toBe(2);
+  });
+});
