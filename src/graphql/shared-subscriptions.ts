@@ -1,0 +1,60 @@
+import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+const documentIds = new WeakMap<DocumentNode, number>();
+let nextDocumentId = 0;
+
+/** Operations with the same document, variables and namespace scope get the same result for an event. */
+function operationKey(args: ExecutionArgs): string {
+  let id = documentIds.get(args.document);
+  if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
+  const scope = (args.contextValue as { scope?: unknown } | undefined)?.scope ?? null;
+  return `${id}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${JSON.stringify(scope)}`;
+}
+
+function mapStream<T, R>(source: AsyncIterator<T>, map: (value: T) => R | Promise<R>): AsyncIterableIterator<R> {
+  const iterator: AsyncIterableIterator<R> = {
+    async next() {
+      const step = await source.next();
+      return step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+    },
+    async return() {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error) {
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+/**
+ * Live feeds hand the same event object to every subscriber that may see it. Executing the
+ * selection once per (event, operation) instead of once per subscriber makes fan-out cost close to
+ * the cost of sending. Results of the events feed depend only on the event, the document, the
+ * variables and the namespace scope, which together form the key.
+ */
+export function useSharedSubscriptionResults(): Plugin {
+  const results = new WeakMap<object, Map<string, Result>>();
+  const sharedSubscribe = async (args: ExecutionArgs) => {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    const key = operationKey(args);
+    return mapStream(stream[Symbol.asyncIterator](), (payload: unknown) => {
+      if (typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
+      let byOperation = results.get(payload);
+      if (!byOperation) results.set(payload, (byOperation = new Map()));
+      let result = byOperation.get(key);
+      if (!result) byOperation.set(key, (result = execute({ ...args, rootValue: payload })));
+      return result;
+    });
+  };
+  return {
+    onSubscribe: ({ setSubscribeFn }) => setSubscribeFn(sharedSubscribe as never),
+  };
+}
