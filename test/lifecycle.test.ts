@@ -13,7 +13,7 @@ import {
   StartStep,
 } from './documents.js';
 import { createExecution } from './fixtures.js';
-import { startServer, type TestServer } from './harness.js';
+import { eventually, startServer, type TestServer } from './harness.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -66,8 +66,12 @@ describe('a full execution lifecycle', () => {
     });
     expect(completed.completeExecution.finishedAt).not.toBeNull();
 
-    const log = await server.data(ExecutionEvents, { id: created.id, first: 100 });
-    const events = log.execution!.events.edges.map((e) => e.node);
+    // Events show once every older transaction on the server has finished (see README), so wait.
+    const events = await eventually(async () => {
+      const log = await server.data(ExecutionEvents, { id: created.id, first: 100 });
+      const nodes = log.execution!.events.edges.map((e) => e.node);
+      return nodes.length === 13 ? nodes : null;
+    }, 10_000, 'all 13 events');
     expect(events.map((e) => e.type)).toEqual([
       'EXECUTION_CREATED',
       'EXECUTION_QUEUED',

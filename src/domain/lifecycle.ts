@@ -310,6 +310,7 @@ export function applyStepCommand(
       const decided = approved ? 'APPROVED' : 'REJECTED';
       if (step.decision === decided && s === (approved ? 'COMPLETED' : 'FAILED')) return null;
       if (s !== 'WAITING_APPROVAL') refuse(approved ? 'approve the step' : 'reject the step', 'it', s);
+      requireExecution(execution, approved ? 'approve the step' : 'reject the step', ['RUNNING', 'WAITING_APPROVAL']);
       const othersWaiting = steps.some((o) => o.id !== step.id && o.status === 'WAITING_APPROVAL');
       const resume = execution.status === 'WAITING_APPROVAL' && !othersWaiting;
       const decision = { by: command.by, comment: command.comment, decidedAt: now.toISOString() };

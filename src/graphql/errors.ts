@@ -38,6 +38,8 @@ export function maskError(error: unknown, logger: Logger): Error {
     return new GraphQLError(original.message, { ...location, extensions: { code: original.code, ...original.details } });
   }
   if (original instanceof GraphQLError && original.extensions.code) return original;
+  // graphql-js raises these itself, e.g. for a variable of the wrong type: the client's input.
+  if (original instanceof GraphQLError) return withCode(graphqlError ?? original, 'BAD_USER_INPUT');
   if (graphqlError && !graphqlError.originalError) return withCode(graphqlError, 'BAD_USER_INPUT');
   const errorId = randomUUID();
   logger.error({ err: original, errorId, path: graphqlError?.path }, 'unexpected error');

@@ -15,7 +15,8 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   if (colon <= 0) throw invalidId(globalId);
   const typename = text.slice(0, colon);
   const id = text.slice(colon + 1);
-  const valid = typename === 'ExecutionEvent' ? /^\d{1,15}$/.test(id) : isUuid(id);
+  // Only the canonical (lower-case) form: ids are compared as strings after decoding.
+  const valid = typename === 'ExecutionEvent' ? /^[1-9]\d{0,14}$/.test(id) : isUuid(id) && id === id.toLowerCase();
   if (!valid || encodeGlobalId(typename, id) !== globalId.replace(/=+$/, '')) throw invalidId(globalId);
   return { typename, id };
 }
