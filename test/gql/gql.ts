@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": typeof types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
     "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": typeof types.StepFieldsFragmentDoc,
     "\n  mutation CreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ExecutionFields } }\n": typeof types.CreateExecutionDocument,
@@ -41,8 +42,37 @@ type Documents = {
     "\n  query ExecutionEvents($id: ID!, $first: Int, $after: String) {\n    execution(id: $id) { events(first: $first, after: $after) { edges { node { ...EventFields } } pageInfo { hasNextPage endCursor } } }\n  }\n": typeof types.ExecutionEventsDocument,
     "\n  subscription LiveEvents($filter: EventFilter, $after: String) { events(filter: $filter, after: $after) { ...EventFields } }\n": typeof types.LiveEventsDocument,
     "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n": typeof types.LiveProgressDocument,
+    "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": typeof types.MetricsDurationFieldsFragmentDoc,
+    "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": typeof types.MetricsStepFieldsFragmentDoc,
+    "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": typeof types.MetricsWindowDocument,
+    "\n  query MetricsSteps($from: DateTime, $to: DateTime, $namespace: String, $exact: Boolean) {\n    stepMetrics(from: $from, to: $to, namespace: $namespace, exact: $exact) { ...MetricsStepFields }\n  }\n": typeof types.MetricsStepsDocument,
+    "\n  query MetricsTimeseries($from: DateTime!, $to: DateTime!, $bucket: BucketSize!, $namespace: String, $exact: Boolean) {\n    metricsTimeseries(from: $from, to: $to, bucket: $bucket, namespace: $namespace, exact: $exact) {\n      start end total completed failed timedOut p95Ms\n    }\n  }\n": typeof types.MetricsTimeseriesDocument,
+    "\n  query MetricsSystem($namespace: String) {\n    systemMetrics(namespace: $namespace) { activeExecutions queueDepth oldestQueuedAgeMs eventsLastMinute liveSubscriptions checkedAt }\n  }\n": typeof types.MetricsSystemDocument,
+    "\n  query MetricsSummaryQuery($namespace: String) {\n    metricsSummary(namespace: $namespace) {\n      lastHour { from to total exact }\n      lastDay { from to total completed duration { ...MetricsDurationFields } }\n      system { activeExecutions queueDepth }\n    }\n  }\n": typeof types.MetricsSummaryQueryDocument,
+    "\n  mutation MetricsCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id type } } }\n": typeof types.MetricsCreateDocument,
+    "mutation MetricsStart($id: ID!) { startExecution(id: $id) { id } }": typeof types.MetricsStartDocument,
+    "mutation MetricsComplete($id: ID!) { completeExecution(id: $id) { id } }": typeof types.MetricsCompleteDocument,
+    "mutation MetricsFail($id: ID!) { failExecution(id: $id, error: \"boom\") { id } }": typeof types.MetricsFailDocument,
+    "mutation MetricsCancel($id: ID!) { cancelExecution(id: $id) { id } }": typeof types.MetricsCancelDocument,
+    "mutation MetricsTimeout($id: ID!) { timeoutExecution(id: $id) { id } }": typeof types.MetricsTimeoutDocument,
+    "mutation MetricsStepStart($id: ID!) { startStep(stepId: $id) { id } }": typeof types.MetricsStepStartDocument,
+    "mutation MetricsStepComplete($id: ID!) { completeStep(stepId: $id) { id } }": typeof types.MetricsStepCompleteDocument,
+    "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n": typeof types.MetricsStepFailDocument,
+    "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }": typeof types.MetricsStepSkipDocument,
+    "subscription MetricsSubscribe { events { id } }": typeof types.MetricsSubscribeDocument,
+    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
+    "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": typeof types.ExecutionProgressOfDocument,
+    "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": typeof types.ActiveProgressDocument,
+    "\n  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }\n": typeof types.LiveEtaProgressDocument,
+    "\n  mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }\n": typeof types.PromCreateDocument,
+    "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": typeof types.PromStartDocument,
+    "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": typeof types.PromCompleteDocument,
+    "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": typeof types.PromFailDocument,
+    "\n  query TransitionsSnapshot($id: ID!) {\n    execution(id: $id) {\n      id status error queuedAt startedAt finishedAt\n      steps { id status attempt progressPercent message error startedAt finishedAt }\n      events(first: 500) { edges { node { seq type stepId } } pageInfo { hasNextPage } }\n    }\n  }\n": typeof types.TransitionsSnapshotDocument,
+    "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": typeof types.TransitionsCountExecutionsDocument,
 };
 const documents: Documents = {
+    "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
     "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": types.StepFieldsFragmentDoc,
     "\n  mutation CreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ExecutionFields } }\n": types.CreateExecutionDocument,
@@ -70,6 +100,34 @@ const documents: Documents = {
     "\n  query ExecutionEvents($id: ID!, $first: Int, $after: String) {\n    execution(id: $id) { events(first: $first, after: $after) { edges { node { ...EventFields } } pageInfo { hasNextPage endCursor } } }\n  }\n": types.ExecutionEventsDocument,
     "\n  subscription LiveEvents($filter: EventFilter, $after: String) { events(filter: $filter, after: $after) { ...EventFields } }\n": types.LiveEventsDocument,
     "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n": types.LiveProgressDocument,
+    "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": types.MetricsDurationFieldsFragmentDoc,
+    "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": types.MetricsStepFieldsFragmentDoc,
+    "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": types.MetricsWindowDocument,
+    "\n  query MetricsSteps($from: DateTime, $to: DateTime, $namespace: String, $exact: Boolean) {\n    stepMetrics(from: $from, to: $to, namespace: $namespace, exact: $exact) { ...MetricsStepFields }\n  }\n": types.MetricsStepsDocument,
+    "\n  query MetricsTimeseries($from: DateTime!, $to: DateTime!, $bucket: BucketSize!, $namespace: String, $exact: Boolean) {\n    metricsTimeseries(from: $from, to: $to, bucket: $bucket, namespace: $namespace, exact: $exact) {\n      start end total completed failed timedOut p95Ms\n    }\n  }\n": types.MetricsTimeseriesDocument,
+    "\n  query MetricsSystem($namespace: String) {\n    systemMetrics(namespace: $namespace) { activeExecutions queueDepth oldestQueuedAgeMs eventsLastMinute liveSubscriptions checkedAt }\n  }\n": types.MetricsSystemDocument,
+    "\n  query MetricsSummaryQuery($namespace: String) {\n    metricsSummary(namespace: $namespace) {\n      lastHour { from to total exact }\n      lastDay { from to total completed duration { ...MetricsDurationFields } }\n      system { activeExecutions queueDepth }\n    }\n  }\n": types.MetricsSummaryQueryDocument,
+    "\n  mutation MetricsCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id type } } }\n": types.MetricsCreateDocument,
+    "mutation MetricsStart($id: ID!) { startExecution(id: $id) { id } }": types.MetricsStartDocument,
+    "mutation MetricsComplete($id: ID!) { completeExecution(id: $id) { id } }": types.MetricsCompleteDocument,
+    "mutation MetricsFail($id: ID!) { failExecution(id: $id, error: \"boom\") { id } }": types.MetricsFailDocument,
+    "mutation MetricsCancel($id: ID!) { cancelExecution(id: $id) { id } }": types.MetricsCancelDocument,
+    "mutation MetricsTimeout($id: ID!) { timeoutExecution(id: $id) { id } }": types.MetricsTimeoutDocument,
+    "mutation MetricsStepStart($id: ID!) { startStep(stepId: $id) { id } }": types.MetricsStepStartDocument,
+    "mutation MetricsStepComplete($id: ID!) { completeStep(stepId: $id) { id } }": types.MetricsStepCompleteDocument,
+    "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n": types.MetricsStepFailDocument,
+    "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }": types.MetricsStepSkipDocument,
+    "subscription MetricsSubscribe { events { id } }": types.MetricsSubscribeDocument,
+    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
+    "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": types.ExecutionProgressOfDocument,
+    "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": types.ActiveProgressDocument,
+    "\n  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }\n": types.LiveEtaProgressDocument,
+    "\n  mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }\n": types.PromCreateDocument,
+    "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": types.PromStartDocument,
+    "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": types.PromCompleteDocument,
+    "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": types.PromFailDocument,
+    "\n  query TransitionsSnapshot($id: ID!) {\n    execution(id: $id) {\n      id status error queuedAt startedAt finishedAt\n      steps { id status attempt progressPercent message error startedAt finishedAt }\n      events(first: 500) { edges { node { seq type stepId } } pageInfo { hasNextPage } }\n    }\n  }\n": types.TransitionsSnapshotDocument,
+    "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": types.TransitionsCountExecutionsDocument,
 };
 
 /**
@@ -86,6 +144,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n"): (typeof documents)["\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -194,6 +256,118 @@ export function graphql(source: "\n  subscription LiveEvents($filter: EventFilte
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n"): (typeof documents)["\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n"): (typeof documents)["\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n"): (typeof documents)["\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n"): (typeof documents)["\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MetricsSteps($from: DateTime, $to: DateTime, $namespace: String, $exact: Boolean) {\n    stepMetrics(from: $from, to: $to, namespace: $namespace, exact: $exact) { ...MetricsStepFields }\n  }\n"): (typeof documents)["\n  query MetricsSteps($from: DateTime, $to: DateTime, $namespace: String, $exact: Boolean) {\n    stepMetrics(from: $from, to: $to, namespace: $namespace, exact: $exact) { ...MetricsStepFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MetricsTimeseries($from: DateTime!, $to: DateTime!, $bucket: BucketSize!, $namespace: String, $exact: Boolean) {\n    metricsTimeseries(from: $from, to: $to, bucket: $bucket, namespace: $namespace, exact: $exact) {\n      start end total completed failed timedOut p95Ms\n    }\n  }\n"): (typeof documents)["\n  query MetricsTimeseries($from: DateTime!, $to: DateTime!, $bucket: BucketSize!, $namespace: String, $exact: Boolean) {\n    metricsTimeseries(from: $from, to: $to, bucket: $bucket, namespace: $namespace, exact: $exact) {\n      start end total completed failed timedOut p95Ms\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MetricsSystem($namespace: String) {\n    systemMetrics(namespace: $namespace) { activeExecutions queueDepth oldestQueuedAgeMs eventsLastMinute liveSubscriptions checkedAt }\n  }\n"): (typeof documents)["\n  query MetricsSystem($namespace: String) {\n    systemMetrics(namespace: $namespace) { activeExecutions queueDepth oldestQueuedAgeMs eventsLastMinute liveSubscriptions checkedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MetricsSummaryQuery($namespace: String) {\n    metricsSummary(namespace: $namespace) {\n      lastHour { from to total exact }\n      lastDay { from to total completed duration { ...MetricsDurationFields } }\n      system { activeExecutions queueDepth }\n    }\n  }\n"): (typeof documents)["\n  query MetricsSummaryQuery($namespace: String) {\n    metricsSummary(namespace: $namespace) {\n      lastHour { from to total exact }\n      lastDay { from to total completed duration { ...MetricsDurationFields } }\n      system { activeExecutions queueDepth }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MetricsCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id type } } }\n"): (typeof documents)["\n  mutation MetricsCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id type } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsStart($id: ID!) { startExecution(id: $id) { id } }"): (typeof documents)["mutation MetricsStart($id: ID!) { startExecution(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsComplete($id: ID!) { completeExecution(id: $id) { id } }"): (typeof documents)["mutation MetricsComplete($id: ID!) { completeExecution(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsFail($id: ID!) { failExecution(id: $id, error: \"boom\") { id } }"): (typeof documents)["mutation MetricsFail($id: ID!) { failExecution(id: $id, error: \"boom\") { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsCancel($id: ID!) { cancelExecution(id: $id) { id } }"): (typeof documents)["mutation MetricsCancel($id: ID!) { cancelExecution(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsTimeout($id: ID!) { timeoutExecution(id: $id) { id } }"): (typeof documents)["mutation MetricsTimeout($id: ID!) { timeoutExecution(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsStepStart($id: ID!) { startStep(stepId: $id) { id } }"): (typeof documents)["mutation MetricsStepStart($id: ID!) { startStep(stepId: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsStepComplete($id: ID!) { completeStep(stepId: $id) { id } }"): (typeof documents)["mutation MetricsStepComplete($id: ID!) { completeStep(stepId: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n"): (typeof documents)["\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }"): (typeof documents)["mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MetricsSubscribe { events { id } }"): (typeof documents)["subscription MetricsSubscribe { events { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"): (typeof documents)["\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n"): (typeof documents)["\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n"): (typeof documents)["\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }\n"): (typeof documents)["\n  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }\n"): (typeof documents)["\n  mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }"): (typeof documents)["mutation PromStart($id: ID!) { startExecution(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }"): (typeof documents)["mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }"): (typeof documents)["mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TransitionsSnapshot($id: ID!) {\n    execution(id: $id) {\n      id status error queuedAt startedAt finishedAt\n      steps { id status attempt progressPercent message error startedAt finishedAt }\n      events(first: 500) { edges { node { seq type stepId } } pageInfo { hasNextPage } }\n    }\n  }\n"): (typeof documents)["\n  query TransitionsSnapshot($id: ID!) {\n    execution(id: $id) {\n      id status error queuedAt startedAt finishedAt\n      steps { id status attempt progressPercent message error startedAt finishedAt }\n      events(first: 500) { edges { node { seq type stepId } } pageInfo { hasNextPage } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n"): (typeof documents)["\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,36 @@
+import { buildApp } from '../src/app.js';
+import { createRunwatchClient } from '../src/client/index.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { startDemoEngine } from '../src/demo/engine.js';
+import { createLogger } from '../src/logger.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const logger = createLogger(config);
+const app = await buildApp(config, { logger });
+const port = await app.start();
+const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+const client = createRunwatchClient({
+  url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,
+  apiKey: process.env.RUNWATCH_DEMO_KEY || config.RUNWATCH_ADMIN_KEY || undefined,
+});
+const engine = startDemoEngine({ client, logger, speed: Number(process.env.DEMO_SPEED ?? 1) });
+logger.info(`Demo running: open http://${host}:${port}/ for the dashboard and /graphql for GraphiQL`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void engine
+      .stop()
+      .then(() => app.stop())
+      .then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,248 @@
+import type { RunwatchClient } from '../client/index.js';
+import type { Logger } from '../logger.js';
+
+type StepKind = 'script' | 'http' | 'approval';
+
+interface WorkflowSpec {
+  name: string;
+  /** [name, type, median duration in ms] */
+  steps: [string, StepKind, number][];
+  slaMs?: number;
+  timeoutMs?: number;
+}
+
+const WORKFLOWS: WorkflowSpec[] = [
+  {
+    name: 'deploy-service',
+    slaMs: 40_000,
+    steps: [
+      ['checkout', 'script', 1_500],
+      ['build', 'script', 6_000],
+      ['unit-tests', 'script', 5_000],
+      ['approve-production', 'approval', 4_000],
+      ['rollout', 'http', 4_000],
+      ['smoke-test', 'http', 2_000],
+    ],
+  },
+  {
+    name: 'nightly-backup',
+    slaMs: 20_000,
+    steps: [
+      ['snapshot', 'script', 4_000],
+      ['upload', 'http', 6_000],
+      ['verify', 'script', 2_000],
+    ],
+  },
+  {
+    name: 'rotate-certificates',
+    steps: [
+      ['list-certificates', 'http', 1_000],
+      ['issue', 'http', 3_000],
+      ['deploy', 'script', 3_000],
+      ['verify', 'http', 1_000],
+    ],
+  },
+  {
+    name: 'incident-triage',
+    slaMs: 15_000,
+    steps: [
+      ['collect-logs', 'script', 2_000],
+      ['page-on-call', 'http', 500],
+      ['approve-restart', 'approval', 3_000],
+      ['restart', 'script', 3_000],
+    ],
+  },
+  {
+    name: 'db-migration',
+    timeoutMs: 22_000,
+    steps: [
+      ['backup', 'script', 5_000],
+      ['migrate', 'script', 12_000],
+      ['verify', 'script', 3_000],
+    ],
+  },
+];
+
+/** Deterministic PRNG (mulberry32) so a seeded demo replays the same story. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  return {
+    next,
+    chance: (p: number) => next() < p,
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+    /** Log-normal around `median`: the spread real step durations show. */
+    duration: (median: number, sigma = 0.35) => median * Math.exp(sigma * normal()),
+  };
+}
+
+export interface DemoEngineOptions {
+  client: RunwatchClient;
+  logger: Logger;
+  /** Time runs this many times faster than the demo's natural pace (tests use 10 or more). */
+  speed?: number;
+  seed?: number;
+  /** Executions run at once; the queue backs up when arrivals outpace it. */
+  capacity?: number;
+  namespace?: string;
+}
+
+/**
+ * A simulated execution engine that reports through the typed client exactly as a real one would:
+ * several workflows with realistic step durations, failures and retries, approval gates decided after
+ * a delay, timeouts, cancellations, executions held PENDING, and a queue that backs up now and then.
+ */
+export function startDemoEngine(options: DemoEngineOptions) {
+  const { client } = options;
+  const log = options.logger.child({ component: 'demo-engine' });
+  const speed = options.speed ?? 1;
+  const rng = random(options.seed ?? Date.now());
+  const namespace = options.namespace ?? 'default';
+  let stopped = false;
+  let running = 0;
+  let counter = 0;
+  const queue: (() => Promise<void>)[] = [];
+  const timers = new Map<NodeJS.Timeout, () => void>();
+  const inFlight = new Set<Promise<void>>();
+
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopped) return resolve();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms / speed);
+      timers.set(timer, resolve);
+    });
+
+  /** Every 60 s the engine loses most of its workers for 15 s, so the queue backs up. */
+  const capacity = () => {
+    const cycle = (Date.now() * speed) % 60_000;
+    return cycle < 15_000 ? 1 : (options.capacity ?? 4);
+  };
+
+  function dispatch() {
+    while (!stopped && running < capacity() && queue.length > 0) {
+      const job = queue.shift()!;
+      running++;
+      const task = job()
+        .catch((error: unknown) => log.warn({ err: error }, 'execution failed to report'))
+        .finally(() => {
+          running--;
+          inFlight.delete(task);
+          dispatch();
+        });
+      inFlight.add(task);
+    }
+  }
+
+  async function runExecution(spec: WorkflowSpec, id: string, stepIds: string[]) {
+    await client.startExecution(id);
+    const started = Date.now();
+    const timedOut = () => spec.timeoutMs !== undefined && (Date.now() - started) * speed > spec.timeoutMs;
+    const cancelAt = rng.chance(0.04) ? rng.next() * spec.steps.length : Infinity;
+
+    for (const [index, [, kind, median]] of spec.steps.entries()) {
+      if (stopped) return;
+      const stepId = stepIds[index]!;
+      if (index >= cancelAt) {
+        await client.cancelExecution(id, 'Cancelled by an operator');
+        return;
+      }
+      if (kind === 'approval') {
+        await client.requestApproval(stepId, ['alice', 'bob'], 'Please review before continuing');
+        await wait(rng.duration(median));
+        if (rng.chance(0.1)) {
+          await client.rejectStep(stepId, rng.pick(['alice', 'bob']), 'Not during business hours');
+          await client.failExecution(id, 'Approval rejected');
+          return;
+        }
+        await client.approveStep(stepId, rng.pick(['alice', 'bob']), 'Looks good');
+        continue;
+      }
+      for (let attempt = 1; ; attempt++) {
+        await client.startStep(stepId);
+        const duration = rng.duration(median) * (kind === 'http' && rng.chance(0.1) ? 3 : 1);
+        const ticks = Math.max(1, Math.round(duration / 1_000));
+        for (let tick = 1; tick < ticks; tick++) {
+          await wait(duration / ticks);
+          if (timedOut()) {
+            await client.timeoutExecution(id);
+            return;
+          }
+          await client.reportStepProgress(stepId, Math.round((100 * tick) / ticks), `${tick}/${ticks}`);
+        }
+        await wait(duration / ticks);
+        if (timedOut()) {
+          await client.timeoutExecution(id);
+          return;
+        }
+        if (!rng.chance(0.08)) {
+          await client.completeStep(stepId);
+          break;
+        }
+        const error = rng.pick(['connection reset by peer', 'exit status 1', 'HTTP 503 from upstream']);
+        const retry = attempt < 3;
+        await client.failStep(stepId, error, retry);
+        if (!retry) {
+          await client.failExecution(id, `Step ${spec.steps[index]![0]} failed: ${error}`);
+          return;
+        }
+      }
+    }
+    await client.completeExecution(id);
+  }
+
+  async function arrive() {
+    const spec = rng.pick(WORKFLOWS);
+    const heldBack = rng.chance(0.1);
+    const execution = await client.createExecution({
+      workflow: spec.name,
+      namespace,
+      externalId: `demo-${process.pid}-${Date.now()}-${counter++}`,
+      steps: spec.steps.map(([name, type]) => ({ name, type })),
+      labels: { source: 'demo', team: rng.pick(['payments', 'platform', 'search']) },
+      slaMs: spec.slaMs,
+      timeoutMs: spec.timeoutMs,
+      queued: !heldBack,
+    });
+    const stepIds = execution.steps.map((s) => s.id);
+    // Some executions wait PENDING (e.g. for a maintenance window) before they are queued.
+    if (heldBack) await wait(20_000 + rng.next() * 20_000);
+    if (stopped) return;
+    if (heldBack) await client.queueExecution(execution.id);
+    queue.push(() => runExecution(spec, execution.id, stepIds));
+    dispatch();
+  }
+
+  async function loop() {
+    while (!stopped) {
+      const arrival = arrive().catch((error: unknown) => log.warn({ err: error }, 'could not create an execution'));
+      inFlight.add(arrival);
+      void arrival.finally(() => inFlight.delete(arrival));
+      await wait(-Math.log(1 - rng.next()) * 1_500);
+    }
+  }
+
+  const main = loop();
+  log.info({ speed, workflows: WORKFLOWS.map((w) => w.name) }, 'demo engine started');
+  return {
+    async stop() {
+      stopped = true;
+      for (const [timer, resolve] of timers) {
+        clearTimeout(timer);
+        resolve();
+      }
+      timers.clear();
+      await main.catch(() => {});
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
