@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
+import { createProgressService } from './services/progress.js';
 import { attachWebSockets } from './ws.js';
 
 export interface AppOptions {
@@ -50,6 +51,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     executions: createExecutionService({ db: database.db, bus, clock, crossInstance: database.notifications !== null }),
     bus,
     live: { repository, watcher, batchSize: config.SUBSCRIPTION_BATCH_SIZE },
+    progress: createProgressService({ db: database.db, clock }),
   };
   const log = logger.child({ component: 'http' });
 

@@ -7,6 +7,8 @@ import type { Logger } from './logger.js';
 import type { EventBus } from './services/bus.js';
 import type { LiveFeedOptions } from './services/events.js';
 import type { Clock, ExecutionService } from './services/executions.js';
+import type { ProgressService, QueueSnapshot } from './services/progress.js';
+import type { StepHistory } from './domain/eta.js';
 
 /** Long-lived parts of the app that every operation shares. */
 export interface Services {
@@ -17,6 +19,7 @@ export interface Services {
   executions: ExecutionService;
   bus: EventBus;
   live: LiveFeedOptions;
+  progress: ProgressService;
 }
 
 /** One per GraphQL operation, on HTTP, SSE and WebSocket alike. */
@@ -39,7 +42,7 @@ function groupedByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K)
   return keys.map((key) => map.get(key)!);
 }
 
-function createLoaders(repository: Repository, scope: NamespaceScope) {
+function createLoaders(repository: Repository, scope: NamespaceScope, progress: ProgressService) {
   return {
     execution: new DataLoader<string, ExecutionRow | null>(async (ids) =>
       byKey(ids, await repository.executionsByIds(ids, scope), (row) => row.id),
@@ -53,6 +56,9 @@ function createLoaders(repository: Repository, scope: NamespaceScope) {
     event: new DataLoader<number, EventRow | null>(async (ids) =>
       byKey(ids, await repository.eventsByIds(ids, scope), (row) => row.id),
     ),
+    // Uncached per operation: the service caches with a TTL, and a long subscription must see updates.
+    stepHistory: new DataLoader<string, StepHistory>((keys) => progress.historiesOf(keys), { cache: false }),
+    queue: new DataLoader<string, QueueSnapshot>((namespaces) => progress.queuesOf(namespaces), { cache: false }),
   };
 }
 
@@ -62,7 +68,7 @@ export function createContext(services: Services, scope: NamespaceScope = null):
     services,
     requestId,
     scope,
-    loaders: createLoaders(services.repository, scope),
+    loaders: createLoaders(services.repository, scope, services.progress),
     logger: services.logger.child({ requestId }),
   };
 }

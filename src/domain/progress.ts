@@ -14,9 +14,8 @@ export interface ProgressStep {
   progressPercent: number;
 }
 
-export interface Progress<S extends ProgressStep = ProgressStep> {
-  executionId: string;
-  status: ExecutionStatus;
+/** The part of progress that changes only when the execution or its steps change. */
+export interface StepSummary<S extends ProgressStep = ProgressStep> {
   totalSteps: number;
   completedSteps: number;
   failedSteps: number;
@@ -25,19 +24,22 @@ export interface Progress<S extends ProgressStep = ProgressStep> {
   skippedSteps: number;
   progressPercent: number;
   currentStep: S | null;
+}
+
+export interface Progress<S extends ProgressStep = ProgressStep> extends StepSummary<S> {
+  executionId: string;
+  status: ExecutionStatus;
   elapsedMs: number | null;
 }
 
 /**
  * Step counts and percent done. Every step lands in exactly one bucket: running counts steps waiting
- * for approval, failed counts timed-out ones, skipped counts cancelled ones. Finished steps count as
- * done; running ones are credited with their self-reported percent.
+ * for approval, failed counts timed-out ones, skipped counts cancelled ones. Completed, failed,
+ * timed-out and skipped steps count as done, running ones are credited with their self-reported
+ * percent; cancelled steps never did their work, so a stopped execution's percent stays where it
+ * stopped. A COMPLETED execution is 100.
  */
-export function computeProgress<S extends ProgressStep>(
-  execution: ProgressExecution,
-  steps: readonly S[],
-  now: Date,
-): Progress<S> {
+export function summariseSteps<S extends ProgressStep>(status: ExecutionStatus, steps: readonly S[]): StepSummary<S> {
   let completed = 0;
   let failed = 0;
   let running = 0;
@@ -58,13 +60,15 @@ export function computeProgress<S extends ProgressStep>(
         done += 1;
         break;
       case 'SKIPPED':
-      case 'CANCELLED':
         skipped++;
         done += 1;
         break;
+      case 'CANCELLED':
+        skipped++;
+        break;
       case 'RUNNING':
         running++;
-        done += step.progressPercent / 100;
+        done += Math.min(100, Math.max(0, step.progressPercent)) / 100;
         if (!current || step.position < current.position) current = step;
         break;
       case 'WAITING_APPROVAL':
@@ -77,12 +81,8 @@ export function computeProgress<S extends ProgressStep>(
     }
   }
   const total = steps.length;
-  const percent =
-    execution.status === 'COMPLETED' ? 100 : total === 0 ? 0 : Math.min(100, (done / total) * 100);
-  const end = execution.finishedAt ?? now;
+  const percent = status === 'COMPLETED' ? 100 : total === 0 ? 0 : Math.min(100, (done / total) * 100);
   return {
-    executionId: execution.id,
-    status: execution.status,
     totalSteps: total,
     completedSteps: completed,
     failedSteps: failed,
@@ -90,7 +90,23 @@ export function computeProgress<S extends ProgressStep>(
     pendingSteps: pending,
     skippedSteps: skipped,
     progressPercent: Math.round(percent * 100) / 100,
-    currentStep: execution.status === 'WAITING_APPROVAL' ? (waiting ?? current) : (current ?? waiting),
-    elapsedMs: execution.startedAt ? Math.max(0, end.getTime() - execution.startedAt.getTime()) : null,
+    currentStep: status === 'WAITING_APPROVAL' ? (waiting ?? current) : (current ?? waiting),
+  };
+}
+
+/** Started -> finished, or -> now while it runs; null before it starts. */
+export const elapsedMs = (execution: ProgressExecution, now: Date) =>
+  execution.startedAt ? Math.max(0, (execution.finishedAt ?? now).getTime() - execution.startedAt.getTime()) : null;
+
+export function computeProgress<S extends ProgressStep>(
+  execution: ProgressExecution,
+  steps: readonly S[],
+  now: Date,
+): Progress<S> {
+  return {
+    executionId: execution.id,
+    status: execution.status,
+    ...summariseSteps(execution.status, steps),
+    elapsedMs: elapsedMs(execution, now),
   };
 }

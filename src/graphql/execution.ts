@@ -1,9 +1,10 @@
 import type { ExecutionRow, StepRow } from '../db/schema.js';
 import { decodeExecutionCursor, encodeExecutionCursor } from '../domain/cursors.js';
 import { EXECUTION_STATUSES, type ExecutionCommand } from '../domain/lifecycle.js';
-import { computeProgress, type Progress } from '../domain/progress.js';
+import { ETA_BASES } from '../domain/eta.js';
 import type { Context } from '../context.js';
 import { liveExecution } from '../services/events.js';
+import { workflowKey, type ProgressReport } from '../services/progress.js';
 import { notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { abortable } from './live.js';
@@ -15,13 +16,28 @@ import { StepRef } from './step.js';
 export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: EXECUTION_STATUSES });
 
 export const ExecutionRef = builder.objectRef<ExecutionRow>('Execution');
-const ProgressRef = builder.objectRef<Progress<StepRow>>('ExecutionProgress');
+const ProgressRef = builder.objectRef<ProgressReport>('ExecutionProgress');
+const EtaBasisEnum = builder.enumType('EtaBasis', {
+  values: ETA_BASES,
+  description: 'What an estimate is based on: recent successful runs, this execution\'s own pace so far, or nothing yet.',
+});
 
 const elapsed = (from: Date | null, to: Date | null, now: Date) => (from ? (to ?? now).getTime() - from.getTime() : null);
 
-async function progressOf(execution: ExecutionRow, ctx: Context) {
-  const steps = await ctx.loaders.stepsOfExecution.load(execution.id);
-  return computeProgress(execution, steps, ctx.services.clock.now());
+/** Steps (not even loaded while unchanged since the last read) and history, batched per request. */
+function stepsAndHistory(execution: ExecutionRow, ctx: Context, knownSteps?: StepRow[]) {
+  return Promise.all([
+    knownSteps ?? ctx.services.progress.rememberedSteps(execution) ?? ctx.loaders.stepsOfExecution.load(execution.id),
+    ctx.loaders.stepHistory.load(workflowKey(execution)),
+  ]);
+}
+
+async function progressOf(execution: ExecutionRow, ctx: Context, knownSteps?: StepRow[]) {
+  const [[steps, history], queue] = await Promise.all([
+    stepsAndHistory(execution, ctx, knownSteps),
+    execution.status === 'QUEUED' ? ctx.loaders.queue.load(execution.namespace) : null,
+  ]);
+  return ctx.services.progress.report(execution, steps, history, queue);
 }
 
 builder.node(ExecutionRef, {
@@ -93,9 +109,35 @@ ProgressRef.implement({
       description: 'The running step with the lowest position; the step waiting for approval when paused.',
       resolve: (p) => p.currentStep,
     }),
-    elapsedMs: t.exposeFloat('elapsedMs', { nullable: true }),
-    estimatedRemainingMs: t.float({ nullable: true, resolve: () => null }),
-    estimatedCompletion: t.field({ type: 'DateTime', nullable: true, resolve: () => null }),
+    elapsedMs: t.exposeFloat('elapsedMs', { nullable: true, description: 'Started -> finished, or -> now while running.' }),
+    estimatedRemainingMs: t.exposeFloat('estimatedRemainingMs', {
+      nullable: true,
+      description:
+        'Median time left: the open steps\' expected durations, a running step\'s conditioned on the time it has used. ' +
+        '0 once final; null when etaBasis is NONE.',
+    }),
+    estimatedRemainingP90Ms: t.exposeFloat('estimatedRemainingP90Ms', {
+      nullable: true,
+      description: 'A pessimistic bound: the remaining time is below this in 9 runs out of 10.',
+    }),
+    estimatedCompletion: t.expose('estimatedCompletion', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Now (or, when QUEUED, estimatedStartAt) plus estimatedRemainingMs; finishedAt once final.',
+    }),
+    estimatedStartAt: t.expose('estimatedStartAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: "QUEUED only: from the queue ahead of it in its namespace and that namespace's recent start rate.",
+    }),
+    percentByTime: t.exposeFloat('percentByTime', {
+      nullable: true,
+      description: 'Progress weighted by expected step durations (0..100), beside the step-count progressPercent.',
+    }),
+    isOverrunning: t.exposeBoolean('isOverrunning', {
+      description: "True while a running step is past its p90 duration or the run is past a whole run's p90.",
+    }),
+    etaBasis: t.field({ type: EtaBasisEnum, resolve: (p) => p.etaBasis }),
   }),
 });
 
@@ -153,6 +195,7 @@ builder.queryFields((t) => ({
     args: { namespace: t.arg.string() },
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.services.repository.listActiveExecutions(args.namespace ?? null, ctx.scope);
+      for (const row of rows) ctx.loaders.execution.prime(row.id, row);
       return Promise.all(rows.map((row) => progressOf(row, ctx)));
     },
   }),
@@ -218,6 +261,19 @@ builder.subscriptionFields((t) => ({
       if (!(await ctx.loaders.execution.load(id))) throw notFound('Execution', String(args.executionId));
       return abortable((signal) => liveExecution(ctx.services.live, id, ctx.scope, signal));
     },
-    resolve: (snapshot, _args, ctx) => computeProgress(snapshot.execution, snapshot.steps, ctx.services.clock.now()),
+    resolve: (snapshot, _args, ctx) => progressOf(snapshot.execution, ctx, snapshot.steps),
   }),
 }));
+
+builder.objectField(StepRef, 'expectedDurationMs', (t) =>
+  t.float({
+    nullable: true,
+    description: "The median duration the ETA expects of this step: from the workflow's recent successful runs, else this execution's pace.",
+    resolve: async (step, _args, ctx) => {
+      const execution = await ctx.loaders.execution.load(step.executionId);
+      if (!execution) return null;
+      const [steps, history] = await stepsAndHistory(execution, ctx);
+      return ctx.services.progress.plan(execution, steps, history).plan.expectedMs.get(step.id) ?? null;
+    },
+  }),
+);

@@ -1,0 +1,28 @@
+import { graphql } from './gql/index.js';
+
+export const EtaProgressFields = graphql(`
+  fragment EtaProgressFields on ExecutionProgress {
+    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps
+    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt
+    percentByTime isOverrunning etaBasis
+    currentStep { id name status }
+  }
+`);
+
+export const ExecutionProgressOf = graphql(`
+  query ExecutionProgressOf($id: ID!) {
+    execution(id: $id) {
+      id status
+      progress { ...EtaProgressFields }
+      steps { id name type status expectedDurationMs }
+    }
+  }
+`);
+
+export const ActiveProgress = graphql(`
+  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }
+`);
+
+export const LiveEtaProgress = graphql(`
+  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }
+`);
