@@ -12,6 +12,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
+import { createMetricsService } from './services/metrics.js';
+import { createPrometheusExporter } from './services/prometheus.js';
 import { createProgressService } from './services/progress.js';
 import { attachWebSockets } from './ws.js';
 
@@ -52,7 +54,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     bus,
     live: { repository, watcher, batchSize: config.SUBSCRIPTION_BATCH_SIZE },
     progress: createProgressService({ db: database.db, clock }),
+    metrics: createMetricsService({
+      db: database.db,
+      clock,
+      limits: {
+        maxWindowDays: config.METRICS_MAX_WINDOW_DAYS,
+        maxBuckets: config.METRICS_MAX_BUCKETS,
+        exactWindowMinutes: config.METRICS_EXACT_WINDOW_MINUTES,
+      },
+      liveSubscriptions: () => watcher.size,
+    }),
   };
+  const prometheus = createPrometheusExporter(services.metrics);
   const log = logger.child({ component: 'http' });
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }>({
@@ -75,6 +88,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       void readiness(database).then(({ status, body }) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
+      return;
+    }
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      prometheus.scrape().then(
+        (text) => res.writeHead(200, { 'content-type': prometheus.contentType }).end(text),
+        (error: unknown) => {
+          log.error({ err: error }, 'metrics scrape failed');
+          res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
+        },
+      );
       return;
     }
     void yoga.requestListener(req, res);

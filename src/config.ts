@@ -29,6 +29,9 @@ const schema = z.object({
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(1024 * 1024),
   SUBSCRIPTION_POLL_MS: positiveInt.default(1_000),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  METRICS_MAX_WINDOW_DAYS: positiveInt.default(93),
+  METRICS_MAX_BUCKETS: positiveInt.default(2_500),
+  METRICS_EXACT_WINDOW_MINUTES: z.coerce.number().int().min(0).default(60),
 });
 
 /** Validated runtime configuration; `loadConfig` is the only reader of `process.env`. */

@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { EventBus } from './services/bus.js';
 import type { LiveFeedOptions } from './services/events.js';
 import type { Clock, ExecutionService } from './services/executions.js';
+import type { MetricsService } from './services/metrics.js';
 import type { ProgressService, QueueSnapshot } from './services/progress.js';
 import type { StepHistory } from './domain/eta.js';
 
@@ -19,6 +20,7 @@ export interface Services {
   executions: ExecutionService;
   bus: EventBus;
   live: LiveFeedOptions;
+  metrics: MetricsService;
   progress: ProgressService;
 }
 

@@ -13,8 +13,10 @@ import {
   type StepCommand,
   type StepPatch,
 } from '../domain/lifecycle.js';
+import { changeDelta, createdDelta } from '../domain/metrics.js';
 import { badInput, DomainError, notFound } from '../errors.js';
 import { encodeWakeUp, WAKE_UP_CHANNEL, type EventBus } from './bus.js';
+import { writeRollups } from './rollups.js';
 
 export interface Clock {
   now(): Date;
@@ -123,6 +125,7 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
           })),
         );
       }
+      await writeRollups(tx as unknown as Db, createdDelta(row, input.steps));
       await insertEvents(tx as unknown as Db, row, 1, newEvents, now);
       return row;
     });
@@ -165,6 +168,7 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
       for (const [patch, ids] of groupIdenticalPatches(decided.steps)) {
         await tx.update(steps).set(patch).where(inArray(steps.id, ids));
       }
+      await writeRollups(tx as unknown as Db, changeDelta(execution, updated!, stepRows, decided.steps));
       await insertEvents(tx as unknown as Db, execution, execution.lastSeq + 1, decided.events, now);
       const patchedSteps = stepRows.map((s) => ({ ...s, ...decided.steps.get(s.id) }));
       return { changed: true, execution: updated!, stepRows: patchedSteps };
