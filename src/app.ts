@@ -1,13 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
-import { graphiqlEnabled, type Config } from './config.js';
+import { createAuthenticator, createRateLimiter, type Principal } from './auth/auth.js';
+import { createHttpGuard } from './auth/http.js';
+import { createApiKeyService, keyStoreDb } from './auth/keys.js';
+import { graphiqlEnabled, introspectionEnabled, type Config } from './config.js';
 import { createContext, type Services } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createRepository } from './db/repository.js';
 import { maskError, useStableErrorCodes, yogaLogger } from './graphql/errors.js';
 import { GRAPHIQL_EXAMPLE } from './graphql/examples.js';
+import { queryLimitsFrom, useQueryLimits } from './graphql/limits.js';
 import { schema } from './graphql/schema.js';
+import { DomainError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
@@ -45,6 +50,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const bus = createEventBus(database.notifications, logger);
   const repository = createRepository(database.db);
   const watcher = createFeedWatcher({ repository, bus, pollMs: config.SUBSCRIPTION_POLL_MS, logger });
+  const keys = createApiKeyService({ db: keyStoreDb(database) });
+  const authenticator = createAuthenticator({ keys, config, logger });
+  let protectedMode: { anonymous: boolean };
+  try {
+    protectedMode = await authenticator.prepare();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const services: Services = {
     config,
     logger,
@@ -64,22 +78,53 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       },
       liveSubscriptions: () => watcher.size,
     }),
+    auth: {
+      keys,
+      authenticator,
+      rateLimiter: createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }),
+    },
   };
   const prometheus = createPrometheusExporter(services.metrics);
   const log = logger.child({ component: 'http' });
 
-  const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse }>({
+  const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse; principal?: Principal }>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     healthCheckEndpoint: '/healthz',
-    graphiql: graphiqlEnabled(config)
-      ? { title: 'Runwatch', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_EXAMPLE }
+    graphiql: () =>
+      graphiqlEnabled(config, authenticator.anonymousMode)
+        ? { title: 'Runwatch', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_EXAMPLE }
+        : false,
+    // Allow-listed origins only; never reflect an arbitrary Origin (Yoga's default).
+    cors: config.CORS_ORIGINS.length
+      ? (request) => {
+          const origin = request.headers.get('origin');
+          return origin && config.CORS_ORIGINS.includes(origin)
+            ? { origin: [origin], credentials: false, allowedHeaders: ['authorization', 'content-type', 'accept'], methods: ['GET', 'POST'] }
+            : (false as never);
+        }
       : false,
     logging: yogaLogger(logger),
-    plugins: [useStableErrorCodes()],
-    context: () => createContext(services),
+    // The cost and introspection rules depend on variables and on the caller: no validation cache.
+    parserAndValidationCache: { validationCache: false },
+    plugins: [
+      useStableErrorCodes(),
+      useQueryLimits(queryLimitsFrom(config), () => introspectionEnabled(config, authenticator.anonymousMode)),
+    ],
+    // The HTTP guard or the WebSocket's connection_init put the principal in the server context.
+    context: ({ principal }: { principal?: Principal }) => {
+      if (!principal) throw new DomainError('UNAUTHENTICATED', 'An API key is required: send `Authorization: Bearer <key>`');
+      return createContext(services, principal.namespaces, principal);
+    },
     maskedErrors: { maskError: (error) => maskError(error, logger) },
+  });
+
+  const guard = createHttpGuard({
+    authenticator,
+    rateLimiter: services.auth.rateLimiter,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    graphiql: () => graphiqlEnabled(config, authenticator.anonymousMode),
   });
 
   const server = createServer((req, res) => {
@@ -100,7 +145,19 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       );
       return;
     }
-    void yoga.requestListener(req, res);
+    if (path === '/healthz') {
+      void yoga.requestListener(req, res);
+      return;
+    }
+    guard(req, res).then(
+      // requestListener merges extra arguments into the server context (its typings omit them).
+      (principal) => principal !== null && void (yoga.requestListener as (...args: unknown[]) => Promise<void>)(req, res, { principal }),
+      (error: unknown) => {
+        log.error({ err: error }, 'request guard failed');
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'Service unavailable', extensions: { code: 'INTERNAL' } }] }));
+      },
+    );
   });
 
   const webSockets = attachWebSockets(
@@ -111,6 +168,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       slowConsumerMs: config.WS_SLOW_CONSUMER_MS,
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
       maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
+      auth: {
+        authenticator,
+        rateLimiter: services.auth.rateLimiter,
+        keys,
+        maxSubscriptionsPerSocket: config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+        maxSocketsPerKey: config.WS_MAX_SOCKETS_PER_KEY,
+        recheckMs: config.WS_AUTH_RECHECK_MS,
+        maxOperationBytes: config.MAX_BODY_BYTES,
+      },
     },
     logger,
   );
@@ -130,6 +196,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       listening = true;
       const bound = (server.address() as AddressInfo).port;
       log.info({ url: `http://${config.HOST}:${bound}/graphql` }, 'Runwatch listening');
+      if (protectedMode.anonymous && authenticator.anonymousMode) {
+        log.warn(
+          { host: config.HOST },
+          'Protected mode: no API keys exist, so anonymous clients get full access, on loopback only. ' +
+            'Create a key (npm run keys -- create --name admin --scopes admin) to require keys.',
+        );
+      }
       return bound;
     },
     async stop() {

@@ -29,6 +29,26 @@ const schema = z.object({
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(1024 * 1024),
   SUBSCRIPTION_POLL_MS: positiveInt.default(1_000),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  // Security: see README "Security". Every limit applies to HTTP, SSE and WebSocket alike.
+  RUNWATCH_ADMIN_KEY: z.string().min(20, 'must be at least 20 characters (use a random key)').optional(),
+  AUTH_CACHE_MS: positiveInt.default(2_000),
+  WS_AUTH_RECHECK_MS: positiveInt.default(2_000),
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/*\s]+$/, 'each origin must be a full http(s)://host[:port] origin, no wildcard')))
+    .default([]),
+  INTROSPECTION: bool.optional(),
+  MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
+  MAX_QUERY_DEPTH: positiveInt.default(12),
+  MAX_QUERY_ALIASES: positiveInt.default(30),
+  MAX_QUERY_TOKENS: positiveInt.default(5_000),
+  MAX_QUERY_DIRECTIVES: positiveInt.default(50),
+  MAX_QUERY_COST: positiveInt.default(100_000),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.default(100),
+  WS_MAX_SOCKETS_PER_KEY: positiveInt.default(50),
+  RATE_LIMIT_PER_SECOND: positiveInt.default(100),
+  RATE_LIMIT_BURST: positiveInt.default(200),
   METRICS_MAX_WINDOW_DAYS: positiveInt.default(93),
   METRICS_MAX_BUCKETS: positiveInt.default(2_500),
   METRICS_EXACT_WINDOW_MINUTES: z.coerce.number().int().min(0).default(60),
@@ -60,6 +80,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-export function graphiqlEnabled(config: Config): boolean {
-  return config.GRAPHIQL ?? config.NODE_ENV !== 'production';
+/** GRAPHIQL when set; otherwise only in protected (anonymous, loopback) mode outside production. */
+export function graphiqlEnabled(config: Config, anonymousMode = true): boolean {
+  return config.GRAPHIQL ?? (anonymousMode && config.NODE_ENV !== 'production');
+}
+
+/** INTROSPECTION when set; otherwise only in protected (anonymous, loopback) mode. */
+export function introspectionEnabled(config: Config, anonymousMode: boolean): boolean {
+  return config.INTROSPECTION ?? anonymousMode;
 }

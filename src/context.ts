@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
+import { ANONYMOUS, type Authenticator, type Principal, type RateLimiter } from './auth/auth.js';
+import type { ApiKeyService } from './auth/keys.js';
 import type { Config } from './config.js';
 import type { NamespaceScope, Repository } from './db/repository.js';
 import type { EventRow, ExecutionRow, StepRow } from './db/schema.js';
@@ -22,6 +24,7 @@ export interface Services {
   live: LiveFeedOptions;
   metrics: MetricsService;
   progress: ProgressService;
+  auth: { keys: ApiKeyService; authenticator: Authenticator; rateLimiter: RateLimiter };
 }
 
 /** One per GraphQL operation, on HTTP, SSE and WebSocket alike. */
@@ -29,6 +32,8 @@ export interface Context {
   services: Services;
   requestId: string;
   scope: NamespaceScope;
+  /** Who is asking; `scope` is their namespace list (null: all). */
+  principal: Principal;
   loaders: ReturnType<typeof createLoaders>;
   logger: Logger;
 }
@@ -64,12 +69,13 @@ function createLoaders(repository: Repository, scope: NamespaceScope, progress: 
   };
 }
 
-export function createContext(services: Services, scope: NamespaceScope = null): Context {
+export function createContext(services: Services, scope: NamespaceScope = null, principal: Principal = ANONYMOUS): Context {
   const requestId = randomUUID();
   return {
     services,
     requestId,
     scope,
+    principal,
     loaders: createLoaders(services.repository, scope, services.progress),
     logger: services.logger.child({ requestId }),
   };

@@ -1,4 +1,5 @@
 import { buildApp } from './app.js';
+import { ProtectedModeError } from './auth/auth.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -12,7 +13,14 @@ try {
 }
 
 const logger = createLogger(config);
-const app = await buildApp(config, { logger });
+let app;
+try {
+  app = await buildApp(config, { logger });
+} catch (error) {
+  if (!(error instanceof ProtectedModeError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 await app.start();
 
 let stopping = false;

@@ -1,14 +1,34 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { GraphQLError, type execute, type ExecutionArgs, type subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { connectionParamsToken, type Authenticator, type Principal, type RateLimiter } from './auth/auth.js';
+import type { ApiKeyService } from './auth/keys.js';
+import type { ErrorCode } from './errors.js';
 import { withCode } from './graphql/errors.js';
 import type { Logger } from './logger.js';
 
 /** Close codes clients treat as "reconnect and resume from your cursor". */
 export const CLOSE_SERVICE_RESTART = 1012;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** graphql-ws' own code for a refused connection_init; also used when a socket's key is revoked. */
+export const CLOSE_FORBIDDEN = 4403;
+/** The key already holds WS_MAX_SOCKETS_PER_KEY sockets. */
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
+
+export interface WebSocketAuth {
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter;
+  keys: ApiKeyService;
+  maxSubscriptionsPerSocket: number;
+  maxSocketsPerKey: number;
+  /** How often open sockets' keys are checked again (revocation, expiry, the first key created). */
+  recheckMs: number;
+  /** Largest subscribe payload (query + variables) in bytes; larger gets an error for that id. */
+  maxOperationBytes?: number;
+}
 
 export interface WebSocketOptions {
   keepAliveMs: number;
@@ -16,7 +36,11 @@ export interface WebSocketOptions {
   slowConsumerMs: number;
   maxBufferedBytes: number;
   maxPayloadBytes: number;
+  auth: WebSocketAuth;
 }
+
+const operationError = (code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code, ...extensions } });
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => ReturnType<typeof execute>;
@@ -70,29 +94,125 @@ export function attachWebSockets(
   }, Math.max(50, Math.min(1_000, options.slowConsumerMs / 4)));
   guard.unref();
 
+  // Who each socket is (set by connection_init), and how many sockets each key holds.
+  const { auth } = options;
+  const principals = new Map<WebSocket, Principal>();
+  const socketsPerKey = new Map<string, number>();
+  const forget = (socket: WebSocket) => {
+    const principal = principals.get(socket);
+    if (!principal) return;
+    principals.delete(socket);
+    const left = (socketsPerKey.get(principal.id) ?? 1) - 1;
+    if (left > 0) socketsPerKey.set(principal.id, left);
+    else socketsPerKey.delete(principal.id);
+  };
+
+  // Revocation, expiry and the end of anonymous mode reach open sockets within `recheckMs`, and
+  // at once when the key is revoked in this process.
+  let rechecking: Promise<void> | null = null;
+  const recheck = () =>
+    (rechecking ??= (async () => {
+      for (const [socket, principal] of [...principals]) {
+        if (socket.readyState !== socket.OPEN) continue;
+        if (await auth.authenticator.stillValid(principal).catch(() => true)) continue;
+        log.info({ key: principal.name }, 'closing a socket whose API key is no longer valid');
+        forget(socket);
+        socket.close(CLOSE_FORBIDDEN, 'Forbidden: API key revoked or expired');
+        setTimeout(() => socket.terminate(), 5_000).unref();
+      }
+    })().finally(() => (rechecking = null)));
+  const recheckTimer = setInterval(() => void recheck(), auth.recheckMs);
+  recheckTimer.unref();
+  const stopWatchingKeys = auth.keys.onChange(({ kind }) => {
+    // The cache entry of a revoked key is dropped synchronously; re-check right after.
+    if (kind === 'revoked' || kind === 'created') void Promise.resolve().then(recheck);
+  });
+  wsServer.on('connection', (socket) => socket.once('close', () => forget(socket)));
+
+  const maxOperationBytes = auth.maxOperationBytes ?? Infinity;
+
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
-        let document;
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        let result;
         try {
-          document = enveloped.parse(payload.query);
+          result = await auth.authenticator.authenticate(connectionParamsToken(ctx.connectionParams));
         } catch (error) {
-          if (!(error instanceof GraphQLError)) throw error;
-          return [withCode(error, 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED')];
+          log.warn({ err: error }, 'could not authenticate a socket');
+          socket.close(CLOSE_TRY_AGAIN_LATER, 'Authentication unavailable; try again later');
+          return false;
         }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema: enveloped.schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
+        if (!result.ok) return false;
+        const { principal } = result;
+        if (principal.kind !== 'anonymous' && (socketsPerKey.get(principal.id) ?? 0) >= auth.maxSocketsPerKey) {
+          socket.close(CLOSE_TOO_MANY_SOCKETS, `Too many sockets for this API key (at most ${auth.maxSocketsPerKey})`);
+          return false;
+        }
+        if (socket.readyState !== socket.OPEN) return false;
+        principals.set(socket, principal);
+        socketsPerKey.set(principal.id, (socketsPerKey.get(principal.id) ?? 0) + 1);
+        return true;
+      },
+      // Every rejection here is an `error` for this operation id only; the socket stays up.
+      onSubscribe: async (ctx, _id, payload) => {
+        const principal = principals.get(ctx.extra.socket);
+        if (!principal) return [operationError('UNAUTHENTICATED', 'This socket is not authenticated')];
+        const active = Object.keys(ctx.subscriptions).length; // includes this one
+        if (active > auth.maxSubscriptionsPerSocket) {
+          return [
+            operationError('RATE_LIMITED', `At most ${auth.maxSubscriptionsPerSocket} operations may run at once on one socket`, {
+              reason: 'TOO_MANY_OPERATIONS',
+              limit: auth.maxSubscriptionsPerSocket,
+            }),
+          ];
+        }
+        const retryAfterMs = auth.rateLimiter.take(principal);
+        if (retryAfterMs > 0) {
+          return [operationError('RATE_LIMITED', `Too many requests for this API key; retry in ${retryAfterMs} ms`, { retryAfterMs })];
+        }
+        const size = Buffer.byteLength(payload.query) + (payload.variables ? Buffer.byteLength(JSON.stringify(payload.variables)) : 0);
+        if (size > maxOperationBytes) {
+          return [
+            operationError('BAD_USER_INPUT', `Operation larger than ${maxOperationBytes} bytes`, {
+              reason: 'BODY_TOO_LARGE',
+              maxBytes: maxOperationBytes,
+            }),
+          ];
+        }
+        try {
+          const enveloped = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params: payload,
+            principal,
+          });
+          let document;
+          try {
+            document = enveloped.parse(payload.query);
+          } catch (error) {
+            if (!(error instanceof GraphQLError)) throw error;
+            return [withCode(error, 'BAD_USER_INPUT', 'GRAPHQL_PARSE_FAILED')];
+          }
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema: enveloped.schema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          };
+        } catch (error) {
+          if (error instanceof GraphQLError && error.extensions.code) return [error];
+          const errorId = randomUUID();
+          log.error({ err: error, errorId }, 'operation setup failed');
+          return [operationError('INTERNAL', `Unexpected error. Reference: ${errorId}`, { errorId })];
+        }
       },
     },
     wsServer,
@@ -104,9 +224,14 @@ export function attachWebSockets(
     get connections() {
       return wsServer.clients.size;
     },
+    get sockets(): ReadonlySet<WebSocket> {
+      return wsServer.clients;
+    },
     /** Tells every client to reconnect elsewhere (1012), then releases the server. */
     async close() {
       clearInterval(guard);
+      clearInterval(recheckTimer);
+      stopWatchingKeys();
       for (const socket of wsServer.clients) socket.close(CLOSE_SERVICE_RESTART, 'Server restarting');
       await Promise.resolve(disposable.dispose()).catch(() => {});
     },

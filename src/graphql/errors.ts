@@ -29,6 +29,18 @@ export function useStableErrorCodes(): Plugin {
   };
 }
 
+/** The codes API.md promises; any other code is translated before it reaches a client. */
+const STABLE_CODES = new Set<string>([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'INVALID_TRANSITION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'INTERNAL',
+]);
+
 /** Expected errors keep their message and code; anything else becomes INTERNAL with a logged id. */
 export function maskError(error: unknown, logger: Logger): Error {
   const graphqlError = error instanceof GraphQLError ? error : null;
@@ -37,7 +49,18 @@ export function maskError(error: unknown, logger: Logger): Error {
   if (original instanceof DomainError) {
     return new GraphQLError(original.message, { ...location, extensions: { code: original.code, ...original.details } });
   }
-  if (original instanceof GraphQLError && original.extensions.code) return original;
+  if (original instanceof GraphQLError && original.extensions.code) {
+    const code = String(original.extensions.code);
+    if (STABLE_CODES.has(code)) return original;
+    // Yoga's own request errors (BAD_REQUEST, OPERATION_RESOLUTION_FAILURE, ...) are the client's input.
+    if (!code.includes('INTERNAL')) {
+      return new GraphQLError(original.message, {
+        nodes: original.nodes,
+        path: original.path,
+        extensions: { ...original.extensions, code: 'BAD_USER_INPUT', reason: code },
+      });
+    }
+  }
   // graphql-js raises these itself, e.g. for a variable of the wrong type: the client's input.
   if (original instanceof GraphQLError) return withCode(graphqlError ?? original, 'BAD_USER_INPUT');
   if (graphqlError && !graphqlError.originalError) return withCode(graphqlError, 'BAD_USER_INPUT');

@@ -4,6 +4,7 @@ import './scalars.js';
 import './step.js';
 import './event.js';
 import './execution.js';
+import './apikey.js';
 import './metrics.js';
 
 /** The whole API, assembled from one file per type. */

@@ -1,0 +1,119 @@
+/**
+ * API key management: `npm run keys -- create --name ci-engine --scopes ingest --namespaces payments`,
+ * `npm run keys -- list`, `npm run keys -- revoke <id|prefix>`. Uses the server's database
+ * (DATABASE_URL, or PGlite in DATA_DIR: stop the server first, PGlite allows one process).
+ */
+import { parseArgs } from 'node:util';
+import { API_KEY_SCOPES, createApiKeyService, type ApiKeyInfo } from '../src/auth/keys.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { DomainError } from '../src/errors.js';
+import { createLogger } from '../src/logger.js';
+
+const USAGE = `Usage:
+  npm run keys -- create --name <name> --scopes <read,ingest,admin> [--namespaces <a,b>] [--expires <ISO date | 30d | 12h>]
+  npm run keys -- list [--json]
+  npm run keys -- revoke <id | prefix>`;
+
+const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+
+function parseExpiry(value: string | undefined): Date | null {
+  if (!value) return null;
+  const relative = /^(\d+)([dhm])$/.exec(value);
+  const date = relative
+    ? new Date(Date.now() + Number(relative[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as 'd' | 'h' | 'm'])
+    : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new DomainError('BAD_USER_INPUT', `--expires: "${value}" is not a date or a duration like 30d`);
+  if (date.getTime() <= Date.now()) throw new DomainError('BAD_USER_INPUT', '--expires must be in the future');
+  return date;
+}
+
+const describe = (k: ApiKeyInfo) =>
+  [
+    k.id,
+    k.prefix.padEnd(11),
+    k.name,
+    `scopes=${k.scopes.join(',')}`,
+    `namespaces=${k.namespaces?.join(',') ?? '*'}`,
+    k.revokedAt ? `REVOKED ${k.revokedAt.toISOString()}` : k.expiresAt ? `expires ${k.expiresAt.toISOString()}` : 'no expiry',
+    k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used',
+  ].join('  ');
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      namespaces: { type: 'string' },
+      expires: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || !['create', 'list', 'revoke'].includes(command)) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: 1,
+    logger: createLogger(config),
+  });
+  try {
+    const keys = createApiKeyService({ db: database.db });
+    if (command === 'create') {
+      const scopes = list(values.scopes);
+      const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
+      if (!values.name || scopes.length === 0 || unknown.length > 0) {
+        console.error(`${unknown.length ? `Unknown scope(s): ${unknown.join(', ')}\n` : ''}${USAGE}`);
+        return 2;
+      }
+      const namespaces = list(values.namespaces);
+      const { key, info } = await keys.create({
+        name: values.name,
+        scopes: scopes as (typeof API_KEY_SCOPES)[number][],
+        namespaces: namespaces.length ? namespaces : null,
+        expiresAt: parseExpiry(values.expires),
+      });
+      if (values.json) console.log(JSON.stringify({ key, ...info }));
+      else {
+        console.log(`Created ${describe(info)}\n`);
+        console.log(`  ${key}\n`);
+        console.log('This is the only time the key is shown. Send it as `Authorization: Bearer <key>`,');
+        console.log('or in graphql-ws connection_init as { "authorization": "Bearer <key>" }.');
+      }
+    } else if (command === 'list') {
+      const all = await keys.list();
+      if (values.json) console.log(JSON.stringify(all));
+      else if (all.length === 0) console.log('No API keys. Anonymous access is allowed only while the server listens on loopback.');
+      else for (const k of all) console.log(describe(k));
+    } else {
+      const ref = rest[0];
+      if (!ref) {
+        console.error(USAGE);
+        return 2;
+      }
+      const info = await keys.revoke(ref);
+      if (values.json) console.log(JSON.stringify(info));
+      else console.log(`Revoked ${describe(info)}\nOpen WebSockets using it close within seconds.`);
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof DomainError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  } else throw error;
+}

@@ -1,0 +1,192 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, desc, eq, gt, isNull, like, or, sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { z } from 'zod';
+import type { Database, Db } from '../db/client.js';
+import * as schema from '../db/schema.js';
+import { apiKeys, type ApiKeyRow } from '../db/schema.js';
+import { badInput, DomainError, notFound } from '../errors.js';
+
+export const API_KEY_SCOPES = ['read', 'ingest', 'admin'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+const KEY_PREFIX = 'rw_';
+/** `rw_` and the first 8 characters of the secret: enough to tell keys apart, useless to guess one. */
+const SHOWN_PREFIX_LENGTH = KEY_PREFIX.length + 8;
+
+/** What listings show of a key: never the key nor its hash. */
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  /** null: every namespace. */
+  namespaces: string[] | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** A stored key as authentication needs it. */
+export type StoredKey = ApiKeyInfo;
+
+/** A new random bearer key: `rw_` + 32 random bytes in base64url (256 bits). */
+export function generateApiKey(): string {
+  return KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/**
+ * Keys are 256 random bits, so a plain SHA-256 is enough: a slow password hash (bcrypt, scrypt)
+ * defends low-entropy secrets against guessing, and nobody can enumerate 2^256 candidates. A fast
+ * hash also lets every request find its key by an indexed equality lookup.
+ */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+const namespaceName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"');
+
+const createInput = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, 'name at least one of read, ingest, admin'),
+  namespaces: z.array(namespaceName).min(1, 'leave out for every namespace, or name at least one').nullish(),
+  expiresAt: z.date().nullish(),
+});
+export type CreateApiKeyInput = z.input<typeof createInput>;
+
+const toInfo = (row: ApiKeyRow): ApiKeyInfo => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  scopes: row.scopes.filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s)),
+  namespaces: row.namespaces,
+  createdAt: row.createdAt,
+  expiresAt: row.expiresAt,
+  revokedAt: row.revokedAt,
+  lastUsedAt: row.lastUsedAt,
+});
+
+/**
+ * A Drizzle handle on the same connection that is not counted in `database.statements`: key
+ * lookups happen in the background of requests and must not disturb the N+1 statement counts.
+ */
+export function keyStoreDb(database: Database): Db {
+  const client = (database.db as unknown as { $client: unknown }).$client;
+  return (
+    database.driver === 'pglite' ? drizzlePglite(client as never, { schema }) : drizzlePostgres(client as never, { schema })
+  ) as unknown as Db;
+}
+
+export interface ApiKeyServiceOptions {
+  db: Db;
+  now?: () => Date;
+}
+
+/** Creates, lists, revokes and finds API keys. Knows nothing of GraphQL or HTTP. */
+export function createApiKeyService({ db, now = () => new Date() }: ApiKeyServiceOptions) {
+  const listeners = new Set<(change: { kind: 'created' | 'revoked'; key: ApiKeyInfo }) => void>();
+  const emit = (kind: 'created' | 'revoked', key: ApiKeyInfo) => {
+    for (const listener of listeners) listener({ kind, key });
+  };
+
+  return {
+    /** Creates a key; the returned `key` is the only time the secret exists outside its holder. */
+    async create(raw: CreateApiKeyInput): Promise<{ key: string; info: ApiKeyInfo }> {
+      const parsed = createInput.safeParse(raw);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+        throw badInput(problems.map((p) => `${p.field}: ${p.message}`).join('; '), { problems });
+      }
+      const input = parsed.data;
+      const key = generateApiKey();
+      const [row] = await db
+        .insert(apiKeys)
+        .values({
+          id: randomUUID(),
+          name: input.name,
+          prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+          keyHash: hashApiKey(key),
+          scopes: [...new Set(input.scopes)],
+          namespaces: input.namespaces ? [...new Set(input.namespaces)] : null,
+          createdAt: now(),
+          expiresAt: input.expiresAt ?? null,
+        })
+        .returning();
+      const info = toInfo(row!);
+      emit('created', info);
+      return { key, info };
+    },
+
+    async list(): Promise<ApiKeyInfo[]> {
+      const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+      return rows.map(toInfo);
+    },
+
+    /** Revokes by id or by the shown prefix; revoking twice keeps the first revocation time. */
+    async revoke(idOrPrefix: string): Promise<ApiKeyInfo> {
+      const ref = idOrPrefix.trim();
+      const byId = z.uuid().safeParse(ref).success;
+      const matches = await db
+        .select()
+        .from(apiKeys)
+        .where(byId ? eq(apiKeys.id, ref) : ref.length >= 6 ? like(apiKeys.prefix, `${ref.replace(/[%_\\]/g, '\\$&')}%`) : sql`false`);
+      if (matches.length === 0) throw notFound('API key', ref);
+      if (matches.length > 1) {
+        throw new DomainError('BAD_USER_INPUT', `"${ref}" matches ${matches.length} keys; use the id`, {
+          ids: matches.map((m) => m.id),
+        });
+      }
+      const target = matches[0]!;
+      const [row] = await db
+        .update(apiKeys)
+        .set({ revokedAt: now() })
+        .where(and(eq(apiKeys.id, target.id), isNull(apiKeys.revokedAt)))
+        .returning();
+      const info = toInfo(row ?? target);
+      emit('revoked', info);
+      return info;
+    },
+
+    /** The key with this secret, revoked or not (the caller decides), marking it used. */
+    async findBySecret(secret: string): Promise<StoredKey | null> {
+      const [row] = await db
+        .update(apiKeys)
+        .set({ lastUsedAt: now() })
+        .where(eq(apiKeys.keyHash, hashApiKey(secret)))
+        .returning();
+      return row ? toInfo(row) : null;
+    },
+
+    /** How many keys exist at all, and how many can authenticate right now. */
+    async counts(): Promise<{ total: number; usable: number }> {
+      const at = now();
+      const [row] = await db
+        .select({
+          total: sql<number>`count(*)::int`,
+          usable: sql<number>`(count(*) filter (where ${and(
+            isNull(apiKeys.revokedAt),
+            or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, at)),
+          )}))::int`,
+        })
+        .from(apiKeys);
+      return { total: Number(row?.total ?? 0), usable: Number(row?.usable ?? 0) };
+    },
+
+    /** In-process notification after a key is created or revoked here. */
+    onChange(listener: (change: { kind: 'created' | 'revoked'; key: ApiKeyInfo }) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+
+export type ApiKeyService = ReturnType<typeof createApiKeyService>;
+
+/** A key is usable when it is neither revoked nor past its expiry. */
+export function isUsable(key: Pick<ApiKeyInfo, 'revokedAt' | 'expiresAt'>, at: Date): boolean {
+  return key.revokedAt === null && (key.expiresAt === null || key.expiresAt.getTime() > at.getTime());
+}

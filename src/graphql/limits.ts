@@ -1,0 +1,263 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
+import {
+  getNamedType,
+  GraphQLError,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+  type ValueNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import type { ErrorCode } from '../errors.js';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  defaultPageSize: number;
+  maxPageSize: number;
+}
+
+export const queryLimitsFrom = (config: Config): QueryLimits => ({
+  maxDepth: config.MAX_QUERY_DEPTH,
+  maxAliases: config.MAX_QUERY_ALIASES,
+  maxTokens: config.MAX_QUERY_TOKENS,
+  maxDirectives: config.MAX_QUERY_DIRECTIVES,
+  maxCost: config.MAX_QUERY_COST,
+  defaultPageSize: config.DEFAULT_PAGE_SIZE,
+  maxPageSize: config.MAX_PAGE_SIZE,
+});
+
+const coded = (error: GraphQLError, code: ErrorCode, reason: string, extra: Record<string, unknown> = {}) =>
+  new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code, reason, ...extra },
+  });
+
+/** graphql-armor reports by callback; this turns its rejection into a coded validation error. */
+const reportAs = (reason: string): { propagateOnRejection: false; onReject: GraphQLArmorRejectCallback[] } => ({
+  propagateOnRejection: false,
+  onReject: [(ctx, error) => ctx?.reportError(coded(error, 'QUERY_TOO_COMPLEX', reason))],
+});
+
+/** A rule whose errors get `code` (for graphql's own rules, which report without one). */
+function withErrorCode(rule: ValidationRule, code: ErrorCode, reason: string): ValidationRule {
+  return (context) =>
+    rule(
+      new Proxy(context, {
+        get(target, prop) {
+          if (prop === 'reportError') return (error: GraphQLError) => target.reportError(coded(error, code, reason));
+          const value = Reflect.get(target, prop, target) as unknown;
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+    );
+}
+
+/** Unbounded lists that are not connections (an execution's steps) count as this many items. */
+const PLAIN_LIST_FACTOR = 10;
+
+/**
+ * Cost = every field 1, and a connection's selection times its page size: `first` as a literal,
+ * from a variable (or its default), or DEFAULT_PAGE_SIZE when omitted. graphql-armor's cost limit
+ * only reads literal `first`, so `first: $n` would pass as 1 there.
+ */
+export function listCostRule(limits: QueryLimits, variables: Readonly<Record<string, unknown>> | null | undefined): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const schema = context.getSchema();
+    const fragmentCosts = new Map<string, number>();
+
+    function pageSize(value: ValueNode | undefined, operation: OperationDefinitionNode): number {
+      let first: unknown = undefined;
+      if (value?.kind === Kind.INT) first = Number(value.value);
+      else if (value?.kind === Kind.VARIABLE) {
+        const name = value.name.value;
+        first = variables?.[name];
+        if (first === undefined) {
+          const fallback = operation.variableDefinitions?.find((d) => d.variable.name.value === name)?.defaultValue;
+          if (fallback?.kind === Kind.INT) first = Number(fallback.value);
+        }
+      }
+      // Out-of-range or mistyped values fail later with BAD_USER_INPUT; count them at the cap.
+      if (typeof first !== 'number' || !Number.isFinite(first)) return limits.defaultPageSize;
+      return Math.max(1, Math.min(first, limits.maxPageSize));
+    }
+
+    function selectionCost(
+      selectionSet: SelectionSetNode,
+      parent: GraphQLNamedType | undefined,
+      operation: OperationDefinitionNode,
+      path: ReadonlySet<string>,
+    ): number {
+      let total = 0;
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.FIELD) {
+          if (selection.name.value.startsWith('__')) continue;
+          const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
+          if (!field) continue;
+          const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
+          let multiplier = 1;
+          if (field.args.some((a) => a.name === 'first')) {
+            multiplier = pageSize(selection.arguments?.find((a) => a.name.value === 'first')?.value, operation);
+          } else if (isListType(unwrapped) && !parent!.name.endsWith('Connection')) {
+            multiplier = PLAIN_LIST_FACTOR;
+          }
+          const inner = selection.selectionSet
+            ? selectionCost(selection.selectionSet, getNamedType(field.type), operation, path)
+            : 0;
+          total += 1 + multiplier * inner;
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+          total += selectionCost(selection.selectionSet, type ?? undefined, operation, path);
+        } else {
+          const name = selection.name.value;
+          if (path.has(name)) continue; // a cycle: reported by NoFragmentCycles
+          const known = fragmentCosts.get(name);
+          if (known !== undefined) {
+            total += known;
+            continue;
+          }
+          const fragment: FragmentDefinitionNode | null | undefined = context.getFragment(name);
+          if (!fragment) continue;
+          const cost = selectionCost(
+            fragment.selectionSet,
+            schema.getType(fragment.typeCondition.name.value) ?? undefined,
+            operation,
+            new Set([...path, name]),
+          );
+          fragmentCosts.set(name, cost);
+          total += cost;
+        }
+      }
+      return total;
+    }
+
+    return {
+      OperationDefinition(operation) {
+        const root = schema.getRootType(operation.operation) ?? undefined;
+        const cost = selectionCost(operation.selectionSet, root, operation, new Set());
+        if (cost > limits.maxCost) {
+          context.reportError(
+            new GraphQLError(
+              `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for smaller pages (first) or fewer nested lists`,
+              { nodes: [operation], extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'MAX_COST', cost, maxCost: limits.maxCost } },
+            ),
+          );
+        }
+      },
+    };
+  };
+}
+
+const hasNul = (value: unknown, depth = 0): boolean => {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v, depth + 1));
+};
+
+/** Postgres text cannot hold U+0000: reject it in any literal or variable instead of failing in SQL. */
+export function noNulCharacters(variables: unknown): ValidationRule {
+  return (context) => {
+    let reported = false;
+    const report = (node?: ValueNode) => {
+      if (reported) return;
+      reported = true;
+      context.reportError(
+        new GraphQLError('Strings may not contain the NUL character (\\u0000)', {
+          nodes: node ? [node] : undefined,
+          extensions: { code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' },
+        }),
+      );
+    };
+    if (hasNul(variables)) report();
+    return { StringValue: (node) => void (node.value.includes('\u0000') && report(node)) };
+  };
+}
+
+/**
+ * graphql-js cannot run a subscription whose only root field is skipped (it fails with a TypeError,
+ * which would surface as INTERNAL); newer drafts of the spec forbid it, so reject it up front.
+ */
+export const noConditionalSubscriptionRoot: ValidationRule = (context) => ({
+  OperationDefinition(operation) {
+    if (operation.operation !== 'subscription') return;
+    const conditional = (directives: readonly { name: { value: string } }[] | undefined) =>
+      directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include');
+    const visit = (set: SelectionSetNode, seen: Set<string>): boolean =>
+      set.selections.some((s) => {
+        if (conditional(s.directives)) return true;
+        if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet, seen);
+        if (s.kind === Kind.FRAGMENT_SPREAD && !seen.has(s.name.value)) {
+          const fragment = context.getFragment(s.name.value);
+          return fragment ? visit(fragment.selectionSet, new Set([...seen, s.name.value])) : false;
+        }
+        return false;
+      });
+    if (visit(operation.selectionSet, new Set())) {
+      context.reportError(
+        new GraphQLError('@skip and @include are not allowed on the root field of a subscription', {
+          nodes: [operation],
+          extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' },
+        }),
+      );
+    }
+  },
+});
+
+/**
+ * Depth, aliases, directives (graphql-armor), tokens (graphql-armor's parser) and list cost (ours),
+ * each rejected with QUERY_TOO_COMPLEX; introspection off unless `introspection()` says so.
+ * Yoga's validation cache must be off: the cost depends on the variables and introspection on who asks.
+ */
+export function useQueryLimits(limits: QueryLimits, introspection: () => boolean): Plugin {
+  const armorRules = [
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...reportAs('MAX_DEPTH') }),
+    maxAliasesRule({ n: limits.maxAliases, ...reportAs('MAX_ALIASES') }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...reportAs('MAX_DIRECTIVES') }),
+  ] as ValidationRule[];
+  const noIntrospection = withErrorCode(NoSchemaIntrospectionCustomRule, 'FORBIDDEN', 'INTROSPECTION_DISABLED');
+
+  return {
+    onParse({ setParseFn }) {
+      setParseFn((source, options) => {
+        const parser = new MaxTokensParserWLexer(source, { ...options, n: limits.maxTokens, exposeLimits: true });
+        try {
+          return parser.parseDocument();
+        } catch (error) {
+          if (error instanceof GraphQLError && parser.tokenCount > limits.maxTokens) {
+            throw coded(error, 'QUERY_TOO_COMPLEX', 'MAX_TOKENS');
+          }
+          throw error;
+        }
+      });
+    },
+    onValidate({ addValidationRule, context }) {
+      for (const rule of armorRules) addValidationRule(rule);
+      const params = (context as { params?: { variables?: Record<string, unknown> | null } }).params;
+      const variables = params?.variables && typeof params.variables === 'object' ? params.variables : null;
+      addValidationRule(listCostRule(limits, variables));
+      addValidationRule(noConditionalSubscriptionRoot);
+      addValidationRule(noNulCharacters(params?.variables));
+      if (!introspection()) addValidationRule(noIntrospection);
+    },
+  };
+}
