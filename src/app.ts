@@ -1,21 +1,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
-import { createAuthenticator, createRateLimiter, type Principal } from './auth/auth.js';
+import { bearerToken, createAuthenticator, createRateLimiter, hasScope, type Principal } from './auth/auth.js';
 import { createHttpGuard } from './auth/http.js';
 import { createApiKeyService, keyStoreDb } from './auth/keys.js';
 import { graphiqlEnabled, introspectionEnabled, type Config } from './config.js';
 import { createContext, type Services } from './context.js';
+import { createDashboard } from './dashboard/page.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createRepository } from './db/repository.js';
 import { maskError, useStableErrorCodes, yogaLogger } from './graphql/errors.js';
 import { GRAPHIQL_EXAMPLE } from './graphql/examples.js';
+import { useSharedSubscriptionResults } from './graphql/shared-subscriptions.js';
 import { queryLimitsFrom, useQueryLimits } from './graphql/limits.js';
 import { schema } from './graphql/schema.js';
 import { DomainError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
+import { createMonitor } from './services/monitoring.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
 import { createMetricsService } from './services/metrics.js';
 import { createPrometheusExporter } from './services/prometheus.js';
@@ -59,6 +62,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await database.close();
     throw error;
   }
+  const monitor = createMonitor({
+    database,
+    bus,
+    clock,
+    config,
+    logger,
+    live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.HEALTH_WAKE_UP_LAG_MS * 4) },
+  });
   const services: Services = {
     config,
     logger,
@@ -66,7 +77,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     repository,
     executions: createExecutionService({ db: database.db, bus, clock, crossInstance: database.notifications !== null }),
     bus,
+    monitor,
     live: { repository, watcher, batchSize: config.SUBSCRIPTION_BATCH_SIZE },
+    auth: {
+      keys,
+      authenticator,
+      rateLimiter: createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }),
+    },
     progress: createProgressService({ db: database.db, clock }),
     metrics: createMetricsService({
       db: database.db,
@@ -78,13 +95,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       },
       liveSubscriptions: () => watcher.size,
     }),
-    auth: {
-      keys,
-      authenticator,
-      rateLimiter: createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }),
-    },
   };
   const prometheus = createPrometheusExporter(services.metrics);
+  const dashboard = await createDashboard();
   const log = logger.child({ component: 'http' });
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse; principal?: Principal }>({
@@ -110,6 +123,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     parserAndValidationCache: { validationCache: false },
     plugins: [
       useStableErrorCodes(),
+      useSharedSubscriptionResults(),
       useQueryLimits(queryLimitsFrom(config), () => introspectionEnabled(config, authenticator.anonymousMode)),
     ],
     // The HTTP guard or the WebSocket's connection_init put the principal in the server context.
@@ -135,18 +149,48 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       });
       return;
     }
-    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
-      prometheus.scrape().then(
-        (text) => res.writeHead(200, { 'content-type': prometheus.contentType }).end(text),
-        (error: unknown) => {
-          log.error({ err: error }, 'metrics scrape failed');
-          res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
+    if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      monitor.health().then(
+        (health) => {
+          const status = health.status === 'UNHEALTHY' ? 503 : 200;
+          res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(health));
         },
+        () => res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"UNHEALTHY"}'),
       );
+      return;
+    }
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Per-namespace figures are tenant data: the same key rules as the API (scrapers send a bearer key).
+      const header = req.headers.authorization;
+      authenticator
+        .authenticate(header === undefined ? null : (bearerToken(header) ?? ''))
+        .then(async (result) => {
+          if (!result.ok) {
+            res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="runwatch"' }).end('an API key is required\n');
+            return;
+          }
+          const { principal } = result;
+          if (!hasScope(principal, 'read')) {
+            res.writeHead(403, { 'content-type': 'text/plain' }).end('the API key needs the read scope\n');
+            return;
+          }
+          const text = await prometheus.scrape(principal.namespaces);
+          res.writeHead(200, { 'content-type': prometheus.contentType }).end(text);
+        })
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'metrics scrape failed');
+          if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain' });
+          res.end('metrics unavailable\n');
+        });
       return;
     }
     if (path === '/healthz') {
       void yoga.requestListener(req, res);
+      return;
+    }
+    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // The page holds no data: it asks the API with the key its user enters.
+      dashboard.serve(req, res);
       return;
     }
     guard(req, res).then(
@@ -189,6 +233,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async start(port = config.PORT) {
       await watcher.start();
       await bus.start();
+      if (config.MONITOR_ENABLED) monitor.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, config.HOST, () => resolve());
@@ -215,6 +260,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         clearTimeout(grace);
         listening = false;
       }
+      await monitor.stop();
       await watcher.stop();
       await bus.stop();
       await database.close();

@@ -8,6 +8,7 @@ import type { EventRow, ExecutionRow, StepRow } from './db/schema.js';
 import type { Logger } from './logger.js';
 import type { EventBus } from './services/bus.js';
 import type { LiveFeedOptions } from './services/events.js';
+import type { Monitor } from './services/monitoring.js';
 import type { Clock, ExecutionService } from './services/executions.js';
 import type { MetricsService } from './services/metrics.js';
 import type { ProgressService, QueueSnapshot } from './services/progress.js';
@@ -22,8 +23,9 @@ export interface Services {
   executions: ExecutionService;
   bus: EventBus;
   live: LiveFeedOptions;
-  metrics: MetricsService;
   progress: ProgressService;
+  metrics: MetricsService;
+  monitor: Monitor;
   auth: { keys: ApiKeyService; authenticator: Authenticator; rateLimiter: RateLimiter };
 }
 

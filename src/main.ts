@@ -13,6 +13,8 @@ try {
 }
 
 const logger = createLogger(config);
+// A stray rejection (a client gone mid-write, a database blip) must not take every other client down.
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 let app;
 try {
   app = await buildApp(config, { logger });

@@ -9,7 +9,7 @@ const Statuses = graphql(`
   query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }
 `);
 
-const ALL_STATUSES = ['PENDING', 'QUEUED', 'RUNNING', 'WAITING_APPROVAL', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
+const ALL_STATUSES: string[] = ['PENDING', 'QUEUED', 'RUNNING', 'WAITING_APPROVAL', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 
 let server: TestServer;
 let engine: ReturnType<typeof startDemoEngine>;
@@ -30,7 +30,7 @@ describe('the demo engine', () => {
         const result = await server.data(Statuses, undefined as never);
         const current = result.executions.edges.map((e) => e.node);
         for (const node of current) seen.add(node.status);
-        const now = new Set(current.map((n) => n.status));
+        const now = new Set<string>(current.map((n) => n.status));
         return ALL_STATUSES.every((s) => now.has(s)) ? current : null;
       },
       45_000,

@@ -61,6 +61,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   databaseUrl?: string;
   clock?: Clock;
+  /** A fixed port, e.g. to restart a server where its clients expect it. */
+  port?: number;
 }
 
 /** Starts the real server on a free port; it is stopped after the file's tests. */
@@ -68,7 +70,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const config = testConfig({ DATABASE_URL: databaseUrl, ...options.env });
   const app = await buildApp(config, { clock: options.clock });
-  const port = await app.start(0);
+  const port = await app.start(options.port ?? 0);
   const url = `http://127.0.0.1:${port}/graphql`;
   const wsUrl = `ws://127.0.0.1:${port}/graphql`;
   const clients: Client[] = [];
@@ -111,7 +113,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 }
 
 /** Polls `check` until it returns a truthy value (never a fixed sleep); fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -186,3 +186,28 @@ describe('/metrics', () => {
     dispose();
   });
 });
+
+describe('/metrics access', () => {
+  it('needs a key with the read scope once keys exist, and shows only the key\'s namespaces', async () => {
+    const admin = 'k'.repeat(32);
+    const server = await startServer({ env: { RUNWATCH_ADMIN_KEY: admin } });
+    const url = server.url.replace('/graphql', '/metrics');
+    const auth = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    expect((await fetch(url, auth('rw_not-a-key'))).status).toBe(401);
+
+    await server.app.services.executions.createExecution({ workflow: 'visible', namespace: 'team-a', steps: [] });
+    await server.app.services.executions.createExecution({ workflow: 'hidden', namespace: 'team-b', steps: [] });
+    const ingestOnly = await server.app.services.auth.keys.create({ name: 'engine', scopes: ['ingest'] });
+    expect((await fetch(url, auth(ingestOnly.key))).status).toBe(403);
+    const teamA = await server.app.services.auth.keys.create({ name: 'team-a', scopes: ['read'], namespaces: ['team-a'] });
+    const scoped = await fetch(url, auth(teamA.key));
+    expect(scoped.status).toBe(200);
+    const text = await scoped.text();
+    expect(text).toContain('workflow="visible"');
+    expect(text).not.toContain('team-b');
+    expect((await (await fetch(url, auth(admin))).text())).toContain('workflow="hidden"');
+  });
+});

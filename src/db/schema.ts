@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { ExecutionStatus, StepStatus, EventType } from '../domain/lifecycle.js';
+import type { AlertRule, AlertSeverity, AlertStatus, HealthStatus } from '../domain/monitoring.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
@@ -41,6 +42,7 @@ export const executions = pgTable(
     uniqueIndex('executions_namespace_external_id_key').on(t.namespace, t.externalId),
     index('executions_namespace_created_idx').on(t.namespace, t.createdAt.desc(), t.id.desc()),
     index('executions_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('executions_finished_idx').on(t.finishedAt),
     index('executions_active_idx')
       .on(t.status)
       .where(sql`status in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL')`),
@@ -210,3 +212,46 @@ export const apiKeys = pgTable(
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** Alerts; at most one open (not RESOLVED) alert per fingerprint, enforced by a partial unique index. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey(),
+    fingerprint: text('fingerprint').notNull(),
+    rule: text('rule').$type<AlertRule>().notNull(),
+    severity: text('severity').$type<AlertSeverity>().notNull(),
+    status: text('status').$type<AlertStatus>().notNull(),
+    namespace: text('namespace'),
+    subject: text('subject').notNull(),
+    message: text('message').notNull(),
+    value: doublePrecision('value'),
+    threshold: doublePrecision('threshold'),
+    firstSeenAt: at('first_seen_at').notNull(),
+    lastSeenAt: at('last_seen_at').notNull(),
+    clearSince: at('clear_since'),
+    occurrences: integer('occurrences').notNull(),
+    acknowledgedAt: at('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    resolvedAt: at('resolved_at'),
+  },
+  (t) => [
+    uniqueIndex('alerts_open_fingerprint_key').on(t.fingerprint).where(sql`status <> 'RESOLVED'`),
+    index('alerts_status_idx').on(t.status, t.firstSeenAt.desc(), t.id.desc()),
+  ],
+);
+
+/** What the monitoring loop remembers between rounds, whichever instance ran them. */
+export const monitorState = pgTable('monitor_state', {
+  id: integer('id').primaryKey(),
+  lastEvaluatedAt: at('last_evaluated_at').notNull(),
+  healthStatus: text('health_status').$type<HealthStatus>().notNull(),
+});
+
+/** Gap-free seq for events that belong to no execution (SYSTEM_*), one stream per namespace. */
+export const systemStreams = pgTable('system_streams', {
+  namespace: text('namespace').primaryKey(),
+  lastSeq: integer('last_seq').notNull(),
+});
+
+export type AlertRow = typeof alerts.$inferSelect;

@@ -125,7 +125,7 @@ export function startDemoEngine(options: DemoEngineOptions) {
   /** Every 60 s the engine loses most of its workers for 15 s, so the queue backs up. */
   const capacity = () => {
     const cycle = (Date.now() * speed) % 60_000;
-    return cycle < 15_000 ? 1 : (options.capacity ?? 4);
+    return cycle < 15_000 ? 1 : (options.capacity ?? 6);
   };
 
   function dispatch() {
@@ -227,7 +227,7 @@ export function startDemoEngine(options: DemoEngineOptions) {
       const arrival = arrive().catch((error: unknown) => log.warn({ err: error }, 'could not create an execution'));
       inFlight.add(arrival);
       void arrival.finally(() => inFlight.delete(arrival));
-      await wait(-Math.log(1 - rng.next()) * 1_500);
+      await wait(-Math.log(1 - rng.next()) * 5_000);
     }
   }
 

@@ -4,8 +4,9 @@ import './scalars.js';
 import './step.js';
 import './event.js';
 import './execution.js';
-import './apikey.js';
 import './metrics.js';
+import './monitoring.js';
+import './apikey.js';
 
 /** The whole API, assembled from one file per type. */
 export const schema = builder.toSchema();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Notifications } from '../db/client.js';
 import type { Logger } from '../logger.js';
 
@@ -13,12 +14,17 @@ export interface EventBus {
   /** `listener(null)` means "re-read everything": the cross-instance listener reconnected. */
   subscribe(listener: (wakeUp: WakeUp | null) => void): () => void;
   readonly listenerCount: number;
+  /** null without a cross-instance listener (PGlite); else whether it is connected. */
+  readonly listening: boolean | null;
+  /** Sends a wake-up round trip (through NOTIFY when there is a listener) and returns its time in ms. */
+  ping(timeoutMs: number): Promise<number>;
   /** Starts the cross-instance listener when the database offers one. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const WAKE_UP_CHANNEL = 'runwatch_events';
+const PING = 'ping:';
 
 export const encodeWakeUp = (w: WakeUp) => `${w.namespace}\n${w.executionId ?? ''}`;
 const decodeWakeUp = (payload: string): WakeUp => {
@@ -32,6 +38,7 @@ export function createEventBus(notifications: Notifications | null, logger: Logg
   const log = logger.child({ component: 'bus' });
   let unlisten: (() => Promise<void>) | null = null;
   let listening = false;
+  const pings = new Map<string, () => void>();
 
   const emit = (wakeUp: WakeUp | null) => {
     for (const listener of listeners) {
@@ -52,11 +59,30 @@ export function createEventBus(notifications: Notifications | null, logger: Logg
     get listenerCount() {
       return listeners.size;
     },
+    get listening() {
+      return notifications ? listening : null;
+    },
+    async ping(timeoutMs) {
+      const id = randomUUID();
+      const started = performance.now();
+      const arrived = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no wake-up within ${timeoutMs} ms`)), timeoutMs);
+        pings.set(id, () => (clearTimeout(timer), resolve()));
+      });
+      try {
+        if (notifications) await notifications.notify(WAKE_UP_CHANNEL, `${PING}${id}`);
+        else pings.get(id)?.();
+        await arrived;
+        return performance.now() - started;
+      } finally {
+        pings.delete(id);
+      }
+    },
     async start() {
       if (!notifications) return;
       unlisten = await notifications.listen(
         WAKE_UP_CHANNEL,
-        (payload) => emit(decodeWakeUp(payload)),
+        (payload) => (payload.startsWith(PING) ? pings.get(payload.slice(PING.length))?.() : emit(decodeWakeUp(payload))),
         () => {
           if (listening) log.warn('listener reconnected; re-reading every live feed');
           listening = true;

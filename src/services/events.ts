@@ -120,6 +120,30 @@ function eventMatcher(filter: EventFilter, scope: NamespaceScope) {
     (!filter.types?.length || filter.types.includes(event.type));
 }
 
+/**
+ * A read that survives a database outage: it retries with backoff until it succeeds or the feed is
+ * closed (null), so subscribers simply resume from their position once the database is back.
+ */
+async function readOrWait<T>(read: () => Promise<T>, signal: AbortSignal): Promise<T | null> {
+  for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await read();
+    } catch {
+      if (signal.aborted) return null;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, delay);
+        signal.addEventListener('abort', done, { once: true });
+        function done() {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+      });
+      if (signal.aborted) return null;
+    }
+  }
+}
+
 const later = (a: EventPosition, b: EventPosition | null) => (b && compareEventPositions(b, a) > 0 ? b : a);
 
 export interface LiveFeedOptions {
@@ -193,7 +217,8 @@ export async function* liveEvents(
         const stableHead = options.watcher.head;
         try {
           for (;;) {
-            const rows = await options.repository.listEvents(filter, scope, position, options.batchSize);
+            const rows = await readOrWait(() => options.repository.listEvents(filter, scope, position, options.batchSize), signal);
+            if (!rows) return;
             for (const row of rows) {
               position = { txId: row.txId, id: row.id };
               yield row;
@@ -240,11 +265,14 @@ export async function* liveExecution(
     while (!signal.aborted) {
       await gate.next();
       if (signal.aborted) return;
-      const [execution] = await options.repository.executionsByIds([executionId], scope);
-      if (!execution) return;
+      const read = await readOrWait(async () => {
+        const [execution] = await options.repository.executionsByIds([executionId], scope);
+        return { execution, steps: execution ? await options.repository.stepsByExecutionIds([executionId]) : [] };
+      }, signal);
+      if (!read?.execution) return;
+      const { execution, steps } = read;
       if (execution.lastSeq === lastSeq) continue;
       lastSeq = execution.lastSeq;
-      const steps = await options.repository.stepsByExecutionIds([executionId]);
       yield { execution, steps };
       if (isFinal(execution.status)) return;
     }

@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": typeof types.BrowserAlertsDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": typeof types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
     "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": typeof types.StepFieldsFragmentDoc,
@@ -60,6 +61,12 @@ type Documents = {
     "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n": typeof types.MetricsStepFailDocument,
     "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }": typeof types.MetricsStepSkipDocument,
     "subscription MetricsSubscribe { events { id } }": typeof types.MetricsSubscribeDocument,
+    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": typeof types.MonitoringAlertsDocument,
+    "\n  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }\n": typeof types.MonitoringHealthDocument,
+    "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }": typeof types.MonitoringAcknowledgeDocument,
+    "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": typeof types.MonitoringResolveDocument,
+    "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n": typeof types.MonitoringAlertEventsDocument,
+    "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }": typeof types.MonitoringLiveAlertsDocument,
     "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": typeof types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": typeof types.ActiveProgressDocument,
@@ -72,6 +79,7 @@ type Documents = {
     "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": typeof types.TransitionsCountExecutionsDocument,
 };
 const documents: Documents = {
+    "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": types.BrowserAlertsDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
     "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": types.StepFieldsFragmentDoc,
@@ -118,6 +126,12 @@ const documents: Documents = {
     "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n": types.MetricsStepFailDocument,
     "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }": types.MetricsStepSkipDocument,
     "subscription MetricsSubscribe { events { id } }": types.MetricsSubscribeDocument,
+    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": types.MonitoringAlertsDocument,
+    "\n  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }\n": types.MonitoringHealthDocument,
+    "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }": types.MonitoringAcknowledgeDocument,
+    "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": types.MonitoringResolveDocument,
+    "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n": types.MonitoringAlertEventsDocument,
+    "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }": types.MonitoringLiveAlertsDocument,
     "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": types.ActiveProgressDocument,
@@ -144,6 +158,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }"): (typeof documents)["query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -328,6 +346,30 @@ export function graphql(source: "mutation MetricsStepSkip($id: ID!) { skipStep(s
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "subscription MetricsSubscribe { events { id } }"): (typeof documents)["subscription MetricsSubscribe { events { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"): (typeof documents)["\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }\n"): (typeof documents)["\n  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }"): (typeof documents)["mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }"): (typeof documents)["mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n"): (typeof documents)["\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }"): (typeof documents)["subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

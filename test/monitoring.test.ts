@@ -1,0 +1,305 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompleteExecution, FailExecution, StartExecution, TimeoutExecution } from './documents.js';
+import { createExecution, runningExecution } from './fixtures.js';
+import { graphql } from './gql/index.js';
+import { eventually, freshDatabaseUrl, manualClock, onPostgres, startServer, type TestServer } from './harness.js';
+
+const Alerts = graphql(`
+  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {
+    alerts(status: $status, first: $first) {
+      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }
+    }
+  }
+`);
+const Health = graphql(`
+  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }
+`);
+const Acknowledge = graphql(`mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }`);
+const Resolve = graphql(`mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }`);
+const AlertEvents = graphql(`
+  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }
+`);
+const AlertsSubscription = graphql(`subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }`);
+
+const PENDING_MS = 60_000;
+const HOLD_MS = 120_000;
+const monitorEnv = {
+  MONITOR_ENABLED: 'false',
+  ALERT_PENDING_MS: String(PENDING_MS),
+  ALERT_HOLD_MS: String(HOLD_MS),
+  ALERT_MIN_SAMPLE: '5',
+  ALERT_RATE_WINDOW_MS: String(15 * 60_000),
+  QUEUE_DEPTH_THRESHOLD: '3',
+  STUCK_EXECUTION_MS: String(10 * 60_000),
+  HEALTH_CACHE_MS: '1',
+};
+
+type AlertNode = Awaited<ReturnType<typeof listAlerts>>[number];
+async function listAlerts(server: TestServer, status?: ('FIRING' | 'ACKNOWLEDGED' | 'RESOLVED')[]) {
+  const result = await server.data(Alerts, { status, first: 500 });
+  return result.alerts.edges.map((e) => e.node);
+}
+const find = (alerts: AlertNode[], rule: string, namespace: string | null) =>
+  alerts.filter((a) => a.rule === rule && a.namespace === namespace);
+
+describe('alert rules (controllable clock, no real waiting)', () => {
+  let server: TestServer;
+  const clock = manualClock(new Date('2026-03-01T12:00:00.000Z'));
+  const evaluate = () => server.app.services.monitor.evaluate();
+  beforeAll(async () => {
+    server = await startServer({ clock, env: monitorEnv });
+  });
+
+  /** Fires after the pending period, dedups while it holds, resolves after the hold period. */
+  async function lifecycle(rule: string, namespace: string | null, clear: () => Promise<void>) {
+    expect(await evaluate()).toBe(true);
+    expect(find(await listAlerts(server), rule, namespace)).toEqual([]);
+    clock.advance(PENDING_MS);
+    await evaluate();
+    const [fired] = find(await listAlerts(server), rule, namespace);
+    expect(fired).toMatchObject({ status: 'FIRING', occurrences: 2 });
+    clock.advance(1_000);
+    await evaluate();
+    await evaluate();
+    const open = find(await listAlerts(server), rule, namespace);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ id: fired!.id, status: 'FIRING', occurrences: 4 });
+    await clear();
+    await evaluate();
+    expect(find(await listAlerts(server), rule, namespace)[0]).toMatchObject({ id: fired!.id, status: 'FIRING' });
+    clock.advance(HOLD_MS);
+    await evaluate();
+    const [resolved] = find(await listAlerts(server), rule, namespace);
+    expect(resolved).toMatchObject({ id: fired!.id, status: 'RESOLVED' });
+    expect(resolved!.resolvedAt).not.toBeNull();
+    return fired!;
+  }
+
+  it('HIGH_FAILURE_RATE fires per namespace above 20% with a minimum sample, and resolves', async () => {
+    const namespace = 'failing';
+    for (let i = 0; i < 5; i++) {
+      const execution = await runningExecution(server, { namespace, stepCount: 0 });
+      if (i < 2) await server.data(FailExecution, { id: execution.id, error: 'boom' });
+      else await server.data(CompleteExecution, { id: execution.id });
+    }
+    const fired = await lifecycle('HIGH_FAILURE_RATE', namespace, async () => {
+      clock.advance(16 * 60_000); // the failures leave the rate window
+    });
+    expect(fired).toMatchObject({ severity: 'CRITICAL', value: 40, threshold: 20 });
+  });
+
+  it('HIGH_TIMEOUT_RATE fires above 10% and not below the minimum sample', async () => {
+    const small = 'few-runs';
+    const one = await runningExecution(server, { namespace: small, stepCount: 0 });
+    await server.data(TimeoutExecution, { id: one.id });
+    const namespace = 'timeouts';
+    for (let i = 0; i < 8; i++) {
+      const execution = await runningExecution(server, { namespace, stepCount: 0 });
+      if (i === 0) await server.data(TimeoutExecution, { id: execution.id });
+      else await server.data(CompleteExecution, { id: execution.id });
+    }
+    const fired = await lifecycle('HIGH_TIMEOUT_RATE', namespace, async () => {
+      clock.advance(16 * 60_000);
+    });
+    expect(fired).toMatchObject({ severity: 'WARNING', value: 12.5, threshold: 10 });
+    expect(find(await listAlerts(server), 'HIGH_TIMEOUT_RATE', small)).toEqual([]);
+  });
+
+  it('HIGH_QUEUE_DEPTH fires above the depth threshold and resolves once the queue drains', async () => {
+    const namespace = 'busy';
+    const queued: { id: string }[] = [];
+    for (let i = 0; i < 4; i++) queued.push(await createExecution(server, { namespace, stepCount: 0, queued: true }));
+    const fired = await lifecycle('HIGH_QUEUE_DEPTH', namespace, async () => {
+      for (const execution of queued) await server.data(StartExecution, { id: execution.id });
+    });
+    expect(fired).toMatchObject({ value: 4, threshold: 3, severity: 'WARNING' });
+    for (const execution of queued) await server.data(CompleteExecution, { id: execution.id });
+  });
+
+  it('STUCK_EXECUTION fires per execution that reports nothing, and resolves when it finishes', async () => {
+    const namespace = 'stuck';
+    const execution = await runningExecution(server, { namespace, stepCount: 0 });
+    clock.advance(11 * 60_000);
+    const fired = await lifecycle('STUCK_EXECUTION', namespace, async () => {
+      await server.data(CompleteExecution, { id: execution.id });
+    });
+    expect(fired.message).toContain('has reported nothing');
+  });
+
+  it('SLA_VIOLATION fires for an execution running past its SLA, and the engine component degrades', async () => {
+    const namespace = 'sla';
+    const execution = await runningExecution(server, { namespace, stepCount: 0, slaMs: 30_000 });
+    clock.advance(31_000);
+    const fired = await lifecycle('SLA_VIOLATION', namespace, async () => {
+      await server.data(CompleteExecution, { id: execution.id });
+      clock.advance(16 * 60_000); // finished late, but out of the recent window
+    });
+    expect(fired).toMatchObject({ threshold: 30_000 });
+  });
+
+  it('COMPONENT_UNHEALTHY fires for a component and acknowledged alerts stay acknowledged', async () => {
+    const namespace = 'old-queue';
+    const waiting = await createExecution(server, { namespace, stepCount: 0, queued: true });
+    clock.advance(31 * 60_000); // the queue's oldest execution is past QUEUE_AGE_UNHEALTHY_MS
+    const health = await server.data(Health, undefined as never);
+    expect(health.health.status).toBe('UNHEALTHY');
+    expect(health.health.components.find((c) => c.component === 'queue')).toMatchObject({ status: 'UNHEALTHY' });
+    await evaluate();
+    clock.advance(PENDING_MS);
+    await evaluate();
+    const [alert] = find(await listAlerts(server), 'COMPONENT_UNHEALTHY', null).filter((a) => a.status === 'FIRING');
+    expect(alert).toMatchObject({ severity: 'CRITICAL', fingerprint: 'COMPONENT_UNHEALTHY|*|queue' });
+    const acknowledged = await server.data(Acknowledge, { id: alert!.id, by: 'alice' });
+    expect(acknowledged.acknowledgeAlert).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedBy: 'alice' });
+    await evaluate();
+    expect(find(await listAlerts(server), 'COMPONENT_UNHEALTHY', null).find((a) => a.id === alert!.id)).toMatchObject({
+      status: 'ACKNOWLEDGED',
+    });
+    const resolved = await server.data(Resolve, { id: alert!.id });
+    expect(resolved.resolveAlert.status).toBe('RESOLVED');
+    await server.data(StartExecution, { id: waiting.id });
+  });
+
+  it('records every alert change and health change as an event', async () => {
+    const events = (await server.data(AlertEvents, undefined as never)).events.edges.map((e) => e.node);
+    const alerts = events.filter((e) => e.type === 'SYSTEM_ALERT');
+    const statuses = new Set(alerts.map((e) => (e.data as { status: string }).status));
+    expect([...statuses].sort()).toEqual(['ACKNOWLEDGED', 'FIRING', 'RESOLVED']);
+    expect(events.some((e) => e.type === 'SYSTEM_HEALTH' && e.namespace === '_system')).toBe(true);
+    for (const namespace of new Set(events.map((e) => e.namespace))) {
+      const seqs = events.filter((e) => e.namespace === namespace).map((e) => e.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    }
+  });
+
+  it('rejects bad acknowledgements with stable codes', async () => {
+    const [resolved] = await listAlerts(server, ['RESOLVED']);
+    const result = await server.request(Acknowledge, { id: resolved!.id, by: 'bob' });
+    expect(result.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+    const missing = await server.request(Acknowledge, { id: Buffer.from('Alert:00000000-0000-4000-8000-000000000000').toString('base64url'), by: 'bob' });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('health', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ env: { MONITOR_ENABLED: 'false', HEALTH_CACHE_MS: '60000' } });
+  });
+
+  it('reports every component, is cached, and is served at GET /health', async () => {
+    const first = (await server.data(Health, undefined as never)).health;
+    expect(first.components.map((c) => c.component)).toEqual(['database', 'engine', 'queue', 'events', 'monitor']);
+    expect(first.status).toBe('HEALTHY');
+    const statements = server.app.database.statements.count;
+    const again = (await server.data(Health, undefined as never)).health;
+    expect(again.checkedAt).toBe(first.checkedAt);
+    expect(server.app.database.statements.count).toBe(statements);
+    const response = await fetch(server.url.replace('/graphql', '/health'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'HEALTHY', components: expect.any(Array) });
+  });
+});
+
+describe.runIf(onPostgres)('several instances', () => {
+  it('two instances evaluating at once produce one alert, not two', async () => {
+    const databaseUrl = await freshDatabaseUrl();
+    const env = { ...monitorEnv, ALERT_PENDING_MS: '0' };
+    const a = await startServer({ databaseUrl, env });
+    const b = await startServer({ databaseUrl, env });
+    for (let i = 0; i < 4; i++) await createExecution(a, { namespace: 'shared', stepCount: 0, queued: true });
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([a.app.services.monitor.evaluate(), b.app.services.monitor.evaluate()]);
+    }
+    const alerts = find(await listAlerts(a), 'HIGH_QUEUE_DEPTH', 'shared');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.occurrences).toBeGreaterThanOrEqual(5);
+    expect(alerts[0]!.occurrences).toBeLessThanOrEqual(10);
+  });
+});
+
+/** A private Postgres cluster the test may stop and start (never the shared one). */
+function privateCluster() {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [];
+  const bin = versions.length ? join('/usr/lib/postgresql', versions.sort().at(-1)!, 'bin') : null;
+  if (!bin || !existsSync(join(bin, 'initdb'))) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'runwatch-pg-'));
+  chmodSync(dir, 0o777);
+  const asPostgres = (tool: string, args: string[]) =>
+    process.getuid?.() === 0
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { stdio: 'pipe' })
+      : execFileSync(join(bin, tool), args, { stdio: 'pipe' });
+  let port = 0;
+  return {
+    async init() {
+      port = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port: free } = probe.address() as { port: number };
+          probe.close(() => resolve(free));
+        });
+      });
+      asPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
+      return `postgres://postgres@127.0.0.1:${port}/postgres`;
+    },
+    start: () =>
+      asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']),
+    stop: () => asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']),
+    remove() {
+      try {
+        this.stop();
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe.runIf(onPostgres && privateCluster() !== null)('a database outage', () => {
+  const cluster = privateCluster()!;
+  let server: TestServer;
+  afterAll(() => cluster.remove());
+
+  it('goes UNHEALTHY with an alert and 503s, never crashes, and recovers by itself', async () => {
+    const databaseUrl = await cluster.init();
+    cluster.start();
+    server = await startServer({
+      databaseUrl,
+      env: { MONITOR_INTERVAL_MS: '300', ALERT_PENDING_MS: '0', ALERT_HOLD_MS: '0', HEALTH_CACHE_MS: '100', HEALTH_DB_TIMEOUT_MS: '1000' },
+    });
+    const base = server.url.replace('/graphql', '');
+    const live: { rule: string; status: string; message: string }[] = [];
+    const client = server.wsClient({ retryAttempts: 0 });
+    client.subscribe({ query: print(AlertsSubscription) }, { next: (r) => void live.push((r.data as { alerts: (typeof live)[number] }).alerts), error: () => {}, complete: () => {} });
+    await eventually(async () => (await fetch(`${base}/health`)).status === 200, 10_000, 'healthy at start');
+    await eventually(() => server.app.services.live.watcher.size > 0, 5_000, 'alerts subscription');
+
+    cluster.stop();
+    await eventually(async () => (await fetch(`${base}/health`)).status === 503, 15_000, 'health 503');
+    const down = (await (await fetch(`${base}/health`)).json()) as { status: string; components: { component: string; status: string }[] };
+    expect(down.status).toBe('UNHEALTHY');
+    expect(down.components[0]).toMatchObject({ component: 'database', status: 'UNHEALTHY' });
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    await eventually(() => live.some((a) => a.rule === 'COMPONENT_UNHEALTHY' && a.status === 'FIRING'), 10_000, 'a live alert');
+
+    cluster.start();
+    await eventually(async () => (await fetch(`${base}/readyz`)).status === 200, 30_000, 'ready again');
+    await eventually(async () => (await fetch(`${base}/health`)).status === 200, 30_000, 'healthy again');
+    const resolved = await eventually(async () => {
+      const alerts = find(await listAlerts(server), 'COMPONENT_UNHEALTHY', null);
+      return alerts.find((a) => a.fingerprint === 'COMPONENT_UNHEALTHY|*|database' && a.status === 'RESOLVED');
+    }, 30_000, 'the database alert resolved');
+    expect(resolved.resolvedAt).not.toBeNull();
+    // Writes work again through the same pool.
+    const execution = await createExecution(server, { stepCount: 1 });
+    expect(execution.status).toBe('PENDING');
+    await eventually(() => live.some((a) => a.rule === 'COMPONENT_UNHEALTHY' && a.status === 'RESOLVED'), 10_000, 'live resolution');
+  }, 120_000);
+});
