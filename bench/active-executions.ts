@@ -10,13 +10,13 @@
  * "cold" (caches cleared before each read: steps and histories loaded).
  */
 import postgres from 'postgres';
-import { benchDatabase, median, percentile, report, startBenchServer } from './support.js';
+import { benchDatabase, median, percentile, quick, report, startBenchServer } from './support.js';
 
-const RUNNING = 1_000;
+const RUNNING = quick ? 200 : 1_000;
 const STEPS = 20;
-const HISTORY = 100_000;
+const HISTORY = quick ? 10_000 : 100_000;
 const WORKFLOWS = 10;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 8 : 25));
 const NAMESPACE = 'bench';
 
 const database = await benchDatabase();
@@ -170,7 +170,7 @@ try {
 
   const ratio = (a: number) => Number((a / single.p50).toFixed(2));
   const publish = process.env.BENCH_DRY === '1' ? (name: string, result: object) => console.log(name, result) : report;
-  publish('activeExecutions progress + ETA (1,000 running x 20 steps, 100k finished of history)', {
+  publish(`activeExecutions progress + ETA (${RUNNING} running x ${STEPS} steps, ${HISTORY} finished of history)${quick ? ' (quick)' : ''}`, {
     'rounds per mode': ROUNDS,
     'seed time (s)': seedSeconds,
     'baseline single SQL p50 / p90 (ms)': `${single.p50} / ${single.p90}`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import postgres from 'postgres';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -56,3 +57,55 @@ export function report(name: string, result: Record<string, unknown>) {
     `\n## ${name} (${new Date().toISOString().slice(0, 16)}Z)\n\nMachine: ${machine}. Command: \`${process.env.BENCH_COMMAND ?? process.argv.slice(1).join(' ')}\`\n\n| metric | value |\n| --- | --- |\n${rows}\n`,
   );
 }
+
+export const quick = process.env.BENCH_QUICK === '1';
+
+export interface LoadJob {
+  mode: 'closed' | 'open';
+  url: string;
+  /** One body, or several sent in turn. */
+  body?: string;
+  bodies?: string[];
+  headers?: Record<string, string>;
+  connections?: number;
+  seconds: number;
+  /** Requests per second, open loop only. */
+  rate?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/** Drives HTTP load from a worker thread (bench/http-load.mjs) and summarises it. */
+export function load(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./http-load.mjs', import.meta.url), { workerData: job });
+    worker.once('error', reject);
+    worker.once('message', (m: { requests: number; errors: number; firstError?: string; elapsed: number; latencies: number[] }) => {
+      if (m.errors > 0) console.warn(`${m.errors} failed requests, first: ${m.firstError}`);
+      resolve({
+        requests: m.requests,
+        errors: m.errors,
+        rps: Math.round(m.requests / m.elapsed),
+        p50: percentile(m.latencies, 0.5),
+        p99: percentile(m.latencies, 0.99),
+      });
+    });
+  });
+}
+
+/** Runs `measure` alternately for each contestant, `rounds` times, and returns each one's results. */
+export async function alternate<K extends string, T>(rounds: number, contestants: Record<K, () => Promise<T>>): Promise<Record<K, T[]>> {
+  const results = Object.fromEntries(Object.keys(contestants).map((k) => [k, [] as T[]])) as Record<K, T[]>;
+  for (let i = 0; i < rounds; i++) {
+    for (const key of Object.keys(contestants) as K[]) results[key].push(await contestants[key]());
+  }
+  return results;
+}
+
+export const ratio = (ours: number, baseline: number) => Number((ours / baseline).toFixed(3));

@@ -25,8 +25,11 @@ export interface Notifications {
 export interface Database {
   db: Db;
   driver: 'pglite' | 'postgres';
-  /** Statements issued through Drizzle since start; tests use it to guard against N+1 queries. */
-  statements: { count: number };
+  /**
+   * Statements issued through Drizzle since start; tests use it to guard against N+1 queries,
+   * benchmarks set `onQuery` to see the SQL itself.
+   */
+  statements: { count: number; onQuery?: (query: string, params: unknown[]) => void };
   /** Cross-instance notifications; only with real Postgres (PGlite is one process by nature). */
   notifications: Notifications | null;
   ping(): Promise<number>;
@@ -45,8 +48,13 @@ const MIGRATION_LOCK = 7_240_611;
 
 /** Opens the database (postgres.js when a URL is given, PGlite otherwise) and applies migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const statements = { count: 0 };
-  const logger = { logQuery: () => void statements.count++ };
+  const statements: Database['statements'] = { count: 0 };
+  const logger = {
+    logQuery: (query: string, params: unknown[]) => {
+      statements.count++;
+      statements.onQuery?.(query, params);
+    },
+  };
   const log = options.logger.child({ component: 'db' });
 
   if (options.url) {

@@ -1,0 +1,87 @@
+// Plain JavaScript: worker threads do not inherit tsx's loader on Node 20.
+// mode "lifecycles": `engines` concurrent loops, each running whole executions over HTTP for `seconds`.
+// mode "subscribers": `count` graphql-ws sockets on the unfiltered events feed, counting deliveries.
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import WebSocket from 'ws';
+
+const { mode } = workerData;
+
+if (mode === 'subscribers') {
+  let received = 0;
+  let ready = 0;
+  const sockets = [];
+  for (let i = 0; i < workerData.count; i++) {
+    const socket = new WebSocket(workerData.wsUrl, 'graphql-transport-ws');
+    sockets.push(socket);
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('message', (raw) => {
+      const message = JSON.parse(raw.toString());
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { events { cursor seq type data } }' } }));
+        if (++ready === workerData.count) setTimeout(() => parentPort.postMessage({ type: 'ready' }), 300);
+      } else if (message.type === 'next') received++;
+      else if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+      else if (message.type === 'error') parentPort.postMessage({ type: 'error', message: JSON.stringify(message.payload) });
+    });
+  }
+  parentPort.on('message', (message) => {
+    if (message === 'count') parentPort.postMessage({ type: 'count', received });
+    if (message === 'close') {
+      for (const socket of sockets) socket.close();
+      parentPort.postMessage({ type: 'closed' });
+    }
+  });
+} else {
+  const { url, engines, seconds, steps } = workerData;
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: engines });
+  const gql = (query, variables) =>
+    new Promise((resolve, reject) => {
+      const payload = Buffer.from(JSON.stringify({ query, variables }));
+      const req = http.request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length } },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const body = JSON.parse(Buffer.concat(chunks).toString());
+            if (body.errors) reject(new Error(JSON.stringify(body.errors)));
+            else resolve(body.data);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  const CREATE = 'mutation($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id } } }';
+  const EXEC = (name) => `mutation($id: ID!) { ${name}(id: $id) { id } }`;
+  const STEP = (name) => `mutation($id: ID!) { ${name}(stepId: $id) { id } }`;
+  const PROGRESS = 'mutation($id: ID!, $p: Float!) { reportStepProgress(stepId: $id, percent: $p) { id } }';
+
+  let lifecycles = 0;
+  let requests = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: engines }, async (_, engine) => {
+      while (performance.now() < deadline) {
+        const { createExecution } = await gql(CREATE, {
+          input: { workflow: `ingest-${engine % 4}`, namespace: 'bench', steps: Array.from({ length: steps }, (_, i) => ({ name: `s${i}`, type: 'script' })) },
+        });
+        await gql(EXEC('startExecution'), { id: createExecution.id });
+        for (const step of createExecution.steps) {
+          await gql(STEP('startStep'), { id: step.id });
+          await gql(PROGRESS, { id: step.id, p: 50 });
+          await gql(STEP('completeStep'), { id: step.id });
+        }
+        await gql(EXEC('completeExecution'), { id: createExecution.id });
+        requests += 3 + steps * 3;
+        lifecycles++;
+      }
+    }),
+  );
+  agent.destroy();
+  parentPort.postMessage({ lifecycles, requests, elapsed: (performance.now() - started) / 1000 });
+}
