@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { createRepository } from './db/repository.js';
 import { maskError, useStableErrorCodes, yogaLogger } from './graphql/errors.js';
 import { GRAPHIQL_EXAMPLE } from './graphql/examples.js';
+import { GRAPHIQL_ASSET_PREFIX, renderGraphiQL, serveGraphiQLAsset } from './graphql/graphiql.js';
 import { useSharedSubscriptionResults } from './graphql/shared-subscriptions.js';
 import { queryLimitsFrom, useQueryLimits } from './graphql/limits.js';
 import { schema } from './graphql/schema.js';
@@ -109,6 +110,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       graphiqlEnabled(config, authenticator.anonymousMode)
         ? { title: 'Runwatch', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_EXAMPLE }
         : false,
+    renderGraphiQL,
     // Allow-listed origins only; never reflect an arbitrary Origin (Yoga's default).
     cors: config.CORS_ORIGINS.length
       ? (request) => {
@@ -142,7 +144,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/readyz') {
       void readiness(database).then(({ status, body }) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -187,6 +189,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     if (path === '/healthz') {
       void yoga.requestListener(req, res);
       return;
+    }
+    if (path.startsWith(GRAPHIQL_ASSET_PREFIX) && req.method === 'GET' && graphiqlEnabled(config, authenticator.anonymousMode)) {
+      if (serveGraphiQLAsset(path, res)) return;
     }
     if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
       // The page holds no data: it asks the API with the key its user enters.

@@ -78,6 +78,29 @@ describe.runIf(!onPostgres && existsSync(CHROMIUM))('the dashboard in a real bro
     await page.locator(`#alerts li[data-id="${id}"] .status.ACKNOWLEDGED`).waitFor({ timeout: 5_000 });
   });
 
+  it('serves GraphiQL (offline assets) with the example operations, and runs a subscription over WebSocket', async () => {
+    const graphiql = await browser.newPage();
+    const errors: string[] = [];
+    graphiql.on('pageerror', (error) => errors.push(error.message));
+    await graphiql.goto(server.url, { waitUntil: 'load' });
+    await graphiql.locator('.graphiql-container').first().waitFor({ timeout: 15_000 });
+    await graphiql.getByText('mutation CreateExecution').first().waitFor({ timeout: 10_000 });
+    const page = await (await fetch(server.url, { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain('subscription LiveEvents');
+    expect(page).not.toContain('unpkg.com');
+
+    const query = 'subscription { events { type seq } }';
+    await graphiql.goto(`${server.url}?query=${encodeURIComponent(query)}`, { waitUntil: 'load' });
+    await graphiql.locator('.graphiql-execute-button').first().waitFor({ timeout: 15_000 });
+    await graphiql.getByText('subscription { events').first().waitFor({ timeout: 10_000 });
+    await graphiql.locator('.graphiql-execute-button').first().click();
+    await eventually(() => server.app.services.live.watcher.size > 0, 10_000, 'the GraphiQL subscription');
+    await createExecution(server, { stepCount: 1, workflow: 'from-graphiql' });
+    await graphiql.getByText('EXECUTION_CREATED').first().waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await graphiql.close();
+  });
+
   it('catches up on its own after the server restarts', async () => {
     const port = Number(new URL(server.url).port);
     const execution = await runningExecution(server, { stepCount: 2 });
