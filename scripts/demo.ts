@@ -1,17 +1,10 @@
 import { buildApp } from '../src/app.js';
 import { createRunwatchClient } from '../src/client/index.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { startDemoEngine } from '../src/demo/engine.js';
 import { createLogger } from '../src/logger.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const logger = createLogger(config);
 const app = await buildApp(config, { logger });
 const port = await app.start();

@@ -101,6 +101,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** GRAPHIQL when set; otherwise only in protected (anonymous, loopback) mode outside production. */
+/** For entry points: the configuration, or every problem on stderr and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 export function graphiqlEnabled(config: Config, anonymousMode = true): boolean {
   return config.GRAPHIQL ?? (anonymousMode && config.NODE_ENV !== 'production');
 }

@@ -7,7 +7,6 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'QUERY_TOO_COMPLEX'
-  | 'CURSOR_EXPIRED'
   | 'INTERNAL';
 
 /** An expected failure: its message is safe to show and its code is stable. */

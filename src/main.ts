@@ -1,16 +1,9 @@
 import { buildApp } from './app.js';
 import { ProtectedModeError } from './auth/auth.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger(config);
 // A stray rejection (a client gone mid-write, a database blip) must not take every other client down.

@@ -1,3 +1,4 @@
+import { seededRandom } from '../src/domain/random.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   durationStats,
@@ -19,16 +20,6 @@ import { ApproveStep, CompleteExecution, CompleteStep, RequestApproval, StartExe
 import { createExecution } from './fixtures.js';
 import { manualClock, startServer, type TestServer } from './harness.js';
 import { ActiveProgress, ExecutionProgressOf } from './progress-documents.js';
-
-/** mulberry32: a small seeded PRNG, so the synthetic history is the same on every run. */
-function seededRandom(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('ETA maths (pure)', () => {
   it('quantile interpolates like percentile_cont', () => {

@@ -1,3 +1,4 @@
+import { seededRandom } from '../src/domain/random.js';
 /**
  * Seeded fuzzing of both transports: thousands of random, mutated and malformed documents,
  * variables, HTTP bodies and WebSocket frames. Never a 5xx, a crash or a hang; every GraphQL error
@@ -27,16 +28,9 @@ const HTTP_CASES = Number(process.env.FUZZ_HTTP_CASES ?? 2_000);
 const WS_SOCKETS = Number(process.env.FUZZ_WS_SOCKETS ?? 40);
 const WS_FRAMES_PER_SOCKET = Number(process.env.FUZZ_WS_FRAMES ?? 40);
 
-/** mulberry32: small, fast, and the same sequence everywhere for a seed. */
+/** Helpers over the shared seeded PRNG (mulberry32). */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   return {
     next,

@@ -1,3 +1,4 @@
+import { seededRandom } from '../src/domain/random.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   addHistogramText,
@@ -12,15 +13,6 @@ import {
 import type { RollupDelta } from '../src/domain/metrics.js';
 import { writeRollups } from '../src/services/rollups.js';
 import { startServer } from './harness.js';
-
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(rng: () => number) {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
@@ -62,7 +54,7 @@ describe('log-scale histogram', () => {
   for (const [name, draw] of Object.entries(distributions)) {
     for (const n of [7, 200, 20_000]) {
       it(`stays within ${(RELATIVE_ERROR_BOUND * 100).toFixed(2)} % of exact percentile_cont: ${name}, n=${n}`, () => {
-        const rng = mulberry32(n * 31 + name.length);
+        const rng = seededRandom(n * 31 + name.length);
         const values = Array.from({ length: n }, () => draw(rng));
         const estimates = percentilesFromHistogram(histogramOf(values), QS, Math.min(...values), Math.max(...values));
         for (const [i, q] of QS.entries()) {
@@ -81,7 +73,7 @@ describe('log-scale histogram', () => {
     const createdAt = new Date('2026-02-10T10:20:30.000Z');
     const all: Record<string, number[]> = {};
     for (const [name, draw] of Object.entries(distributions)) {
-      const rng = mulberry32(name.length * 97);
+      const rng = seededRandom(name.length * 97);
       const values: number[] = [];
       // many small deltas, several in flight at once, the way concurrent transactions write them
       const deltas: RollupDelta[] = [];

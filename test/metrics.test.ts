@@ -1,3 +1,4 @@
+import { seededRandom } from '../src/domain/random.js';
 import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RELATIVE_ERROR_BOUND } from '../src/domain/histogram.js';
@@ -85,18 +86,9 @@ interface Spec {
   slaMs: number | null;
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Known data: 64 executions spread over two days at odd seconds, every outcome, SLAs, queues. */
 function buildSpecs(): Spec[] {
-  const rng = mulberry32(7);
+  const rng = seededRandom(7);
   const outcomes: Outcome[] = ['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
   const specs: Spec[] = [];
   for (let i = 0; i < 60; i++) {

@@ -1,4 +1,5 @@
 import type { RunwatchClient } from '../client/index.js';
+import { seededRandom } from '../domain/random.js';
 import type { Logger } from '../logger.js';
 
 type StepKind = 'script' | 'http' | 'approval';
@@ -63,16 +64,9 @@ const WORKFLOWS: WorkflowSpec[] = [
   },
 ];
 
-/** Deterministic PRNG (mulberry32) so a seeded demo replays the same story. */
+/** Random choices over a seeded PRNG, so a seeded demo replays the same story. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   return {
     next,
