@@ -71,7 +71,18 @@ export function attachWebSockets(
     // graphql-ws awaits each send before pulling the next event. Acknowledging a send as soon as it
     // is queued, while the socket's backlog is small, lets writes to one socket pipeline (fewer
     // syscalls); past the low-water mark a feed waits for the real flush, so memory stays bounded.
+    // Messages sent to one socket in the same turn of the event loop leave in one write (writev).
+    const transport = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    let corked = false;
     socket.send = ((data: unknown, cb?: (err?: Error) => void) => {
+      if (transport && !corked) {
+        corked = true;
+        transport.cork();
+        setImmediate(() => {
+          corked = false;
+          transport.uncork();
+        });
+      }
       pending.push(Date.now());
       let acknowledged = false;
       const acknowledge = (err?: Error) => {

@@ -7,7 +7,10 @@ import type { Logger } from '../logger.js';
 import type { EventBus, WakeUp } from './bus.js';
 
 interface Watcher {
-  /** Newly stable events `(from, to]`, in feed order, shared by every watcher. */
+  /** Narrows which events are offered (the feed still filters): one execution, or one namespace. */
+  executionId?: string | null;
+  namespace?: string | null;
+  /** Newly stable events `(from, to]` that may concern this watcher, in feed order, shared by all. */
   offer(batch: readonly EventRow[], from: EventPosition | null, to: EventPosition): void;
   /** Something may have been missed (the cross-instance listener reconnected): re-read. */
   resync(): void;
@@ -35,7 +38,16 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
       if (!last) return;
       const from = head;
       head = { txId: last.txId, id: last.id };
-      for (const watcher of watchers) watcher.offer(batch.rows, from, head);
+      const byExecution = groupBy(batch.rows, (row) => row.executionId);
+      const byNamespace = groupBy(batch.rows, (row) => row.namespace);
+      for (const watcher of watchers) {
+        const relevant = watcher.executionId
+          ? byExecution.get(watcher.executionId)
+          : watcher.namespace
+            ? byNamespace.get(watcher.namespace)
+            : batch.rows;
+        watcher.offer(relevant ?? NONE, from, head);
+      }
       if (!batch.more) return;
     }
   }
@@ -92,6 +104,19 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
 }
 
 export type FeedWatcher = ReturnType<typeof createFeedWatcher>;
+
+const NONE: readonly EventRow[] = [];
+
+function groupBy<K>(rows: readonly EventRow[], keyOf: (row: EventRow) => K) {
+  const groups = new Map<K, EventRow[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
 
 /** A wait-for-wake-up gate that never queues: many wake-ups while busy collapse into one. */
 function wakeGate(signal: AbortSignal) {
@@ -190,6 +215,8 @@ export async function* liveEvents(
   let queue: EventRow[] = [];
 
   const unwatch = options.watcher.watch({
+    executionId: filter.executionId,
+    namespace: filter.namespace,
     offer(batch, from, to) {
       if (reading || behind || from === null || compareEventPositions(checked, from) < 0) {
         behind = true;
@@ -257,7 +284,8 @@ export async function* liveExecution(
 ): AsyncGenerator<ExecutionSnapshot> {
   const gate = wakeGate(signal);
   const unwatch = options.watcher.watch({
-    offer: (batch) => batch.some((event) => event.executionId === executionId) && gate.wake(),
+    executionId,
+    offer: (batch) => batch.length > 0 && gate.wake(),
     resync: gate.wake,
   });
   let lastSeq = -1;
