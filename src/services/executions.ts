@@ -63,22 +63,26 @@ const inScope = (scope: NamespaceScope, namespace: string) => scope === null || 
 export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clock; crossInstance: boolean }) {
   const { db, bus, clock } = deps;
 
-  async function insertEvents(tx: Db, execution: { id: string; namespace: string }, firstSeq: number, newEvents: NewEvent[], now: Date) {
-    await tx.insert(events).values(
-      newEvents.map((event, i) => ({
-        namespace: execution.namespace,
-        executionId: execution.id,
-        stepId: event.stepId ?? null,
-        seq: firstSeq + i,
-        type: event.type,
-        data: event.data,
-        timestamp: now,
-      })),
-    );
+  /** The event insert (and the NOTIFY), issued without waiting so they share a round trip with other writes. */
+  function insertEvents(tx: Db, execution: { id: string; namespace: string }, firstSeq: number, newEvents: NewEvent[], now: Date) {
+    const writes: PromiseLike<unknown>[] = [
+      tx.insert(events).values(
+        newEvents.map((event, i) => ({
+          namespace: execution.namespace,
+          executionId: execution.id,
+          stepId: event.stepId ?? null,
+          seq: firstSeq + i,
+          type: event.type,
+          data: event.data,
+          timestamp: now,
+        })),
+      ),
+    ];
     if (deps.crossInstance) {
       const payload = encodeWakeUp({ namespace: execution.namespace, executionId: execution.id });
-      await tx.execute(sql`select pg_notify(${WAKE_UP_CHANNEL}, ${payload})`);
+      writes.push(tx.execute(sql`select pg_notify(${WAKE_UP_CHANNEL}, ${payload})`));
     }
+    return Promise.all(writes);
   }
 
   async function createExecution(rawInput: CreateExecutionInput, scope: NamespaceScope = null): Promise<ExecutionRow> {
@@ -141,9 +145,16 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
     return existing;
   }
 
-  /** Runs `decide` on the locked execution and writes what it returns. */
+  /**
+   * Runs `decide` on the locked execution and writes what it returns. The target is the execution
+   * or one of its steps (then the step lookup rides along with the lock).
+   *
+   * Round trips: statements issued together are pipelined on the transaction's connection and run
+   * in the order issued, so the lock, then both reads (each with a snapshot taken after the lock is
+   * held) share one round trip, and every write of the change shares the next.
+   */
   async function change<T>(
-    executionId: string,
+    target: { executionId: string } | { stepId: string },
     scope: NamespaceScope,
     missing: () => Error,
     decide: (execution: ExecutionRow, steps: StepRow[], now: Date) => Change | null,
@@ -152,35 +163,36 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
     const result = await db.transaction(async (tx) => {
       // An advisory lock, not FOR UPDATE: it is taken before this transaction gets an xid, so
       // writers of one execution get increasing xids and feeds keep its events in seq order.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${executionId}, 0))`);
-      const [execution] = await tx.select().from(executions).where(eq(executions.id, executionId));
+      // A step's execution_id never changes, so reading it in the locking statement is safe.
+      const lock =
+        'executionId' in target
+          ? tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${target.executionId}, 0))`)
+          : tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${steps.executionId}::text, 0)) from ${steps} where ${steps.id} = ${target.stepId}`);
+      const executionId =
+        'executionId' in target ? sql`${target.executionId}` : sql`(select ${steps.executionId} from ${steps} where ${steps.id} = ${target.stepId})`;
+      const [, [execution], stepRows] = await Promise.all([
+        lock,
+        tx.select().from(executions).where(sql`${executions.id} = ${executionId}`),
+        tx.select().from(steps).where(sql`${steps.executionId} = ${executionId}`).orderBy(asc(steps.position)),
+      ]);
       if (!execution || !inScope(scope, execution.namespace)) throw missing();
-      const stepRows = await tx.select().from(steps).where(eq(steps.executionId, executionId)).orderBy(asc(steps.position));
       const now = clock.now();
       const decided = decide(execution, stepRows, now);
       if (!decided) return { changed: false, execution, stepRows };
 
-      const [updated] = await tx
-        .update(executions)
-        .set({ ...decided.execution, updatedAt: now, lastSeq: execution.lastSeq + decided.events.length })
-        .where(eq(executions.id, executionId))
-        .returning();
-      for (const [patch, ids] of groupIdenticalPatches(decided.steps)) {
-        await tx.update(steps).set(patch).where(inArray(steps.id, ids));
-      }
-      await writeRollups(tx as unknown as Db, changeDelta(execution, updated!, stepRows, decided.steps));
-      await insertEvents(tx as unknown as Db, execution, execution.lastSeq + 1, decided.events, now);
+      const lastSeq = execution.lastSeq + decided.events.length;
+      const next: ExecutionRow = { ...execution, ...decided.execution, updatedAt: now, lastSeq };
+      const [[updated]] = await Promise.all([
+        tx.update(executions).set({ ...decided.execution, updatedAt: now, lastSeq }).where(eq(executions.id, execution.id)).returning(),
+        ...[...groupIdenticalPatches(decided.steps)].map(([patch, ids]) => tx.update(steps).set(patch).where(inArray(steps.id, ids))),
+        writeRollups(tx as unknown as Db, changeDelta(execution, next, stepRows, decided.steps)),
+        insertEvents(tx as unknown as Db, execution, execution.lastSeq + 1, decided.events, now),
+      ]);
       const patchedSteps = stepRows.map((s) => ({ ...s, ...decided.steps.get(s.id) }));
       return { changed: true, execution: updated!, stepRows: patchedSteps };
     });
-    if (result.changed) bus.publish({ namespace: result.execution.namespace, executionId });
+    if (result.changed) bus.publish({ namespace: result.execution.namespace, executionId: result.execution.id });
     return pick(result.execution, result.stepRows);
-  }
-
-  async function executionIdOfStep(stepId: string): Promise<string> {
-    const [row] = await db.select({ executionId: steps.executionId }).from(steps).where(eq(steps.id, stepId));
-    if (!row) throw notFound('Step', stepId);
-    return row.executionId;
   }
 
   return {
@@ -188,7 +200,7 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
 
     executionCommand(executionId: string, command: ExecutionCommand, scope: NamespaceScope = null) {
       return change(
-        executionId,
+        { executionId },
         scope,
         () => notFound('Execution', executionId),
         (execution, stepRows, now) => applyExecutionCommand(execution, stepRows, command, now),
@@ -196,10 +208,9 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
       );
     },
 
-    async stepCommand(stepId: string, command: StepCommand, scope: NamespaceScope = null) {
-      const executionId = await executionIdOfStep(stepId);
+    stepCommand(stepId: string, command: StepCommand, scope: NamespaceScope = null) {
       return change(
-        executionId,
+        { stepId },
         scope,
         () => notFound('Step', stepId),
         (execution, stepRows, now) => {
