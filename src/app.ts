@@ -121,7 +121,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         }
       : false,
     logging: yogaLogger(logger),
-    // The cost and introspection rules depend on variables and on the caller: no validation cache.
+    // Parses are cached. Validation is cached by useQueryLimits, which splits the rules that depend
+    // on variables and on the caller from the ones that do not; Yoga's cache cannot.
     parserAndValidationCache: { validationCache: false },
     plugins: [
       useStableErrorCodes(),

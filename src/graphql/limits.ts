@@ -12,7 +12,10 @@ import {
   isObjectType,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  validate,
   type ASTVisitor,
+  type DocumentNode,
+  type GraphQLSchema,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type OperationDefinitionNode,
@@ -226,15 +229,20 @@ export const noConditionalSubscriptionRoot: ValidationRule = (context) => ({
 /**
  * Depth, aliases, directives (graphql-armor), tokens (graphql-armor's parser) and list cost (ours),
  * each rejected with QUERY_TOO_COMPLEX; introspection off unless `introspection()` says so.
- * Yoga's validation cache must be off: the cost depends on the variables and introspection on who asks.
+ * Rules that only look at the document (graphql's, depth, aliases, directives) run once per document
+ * and their result is kept; the ones that depend on the variables (cost with `first: $n`, NUL
+ * characters) or on the moment (introspection) run on every operation in a second, small pass whose
+ * errors are appended. (Yoga's own validation cache cannot tell the two apart.)
  */
 export function useQueryLimits(limits: QueryLimits, introspection: () => boolean): Plugin {
-  const armorRules = [
+  const documentRules = [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...reportAs('MAX_DEPTH') }),
     maxAliasesRule({ n: limits.maxAliases, ...reportAs('MAX_ALIASES') }),
     maxDirectivesRule({ n: limits.maxDirectives, ...reportAs('MAX_DIRECTIVES') }),
+    noConditionalSubscriptionRoot,
   ] as ValidationRule[];
   const noIntrospection = withErrorCode(NoSchemaIntrospectionCustomRule, 'FORBIDDEN', 'INTROSPECTION_DISABLED');
+  const documentResults = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
 
   return {
     onParse({ setParseFn }) {
@@ -250,14 +258,21 @@ export function useQueryLimits(limits: QueryLimits, introspection: () => boolean
         }
       });
     },
-    onValidate({ addValidationRule, context }) {
-      for (const rule of armorRules) addValidationRule(rule);
+    onValidate({ addValidationRule, context, setValidationFn }) {
+      for (const rule of documentRules) addValidationRule(rule);
       const params = (context as { params?: { variables?: Record<string, unknown> | null } }).params;
       const variables = params?.variables && typeof params.variables === 'object' ? params.variables : null;
-      addValidationRule(listCostRule(limits, variables));
-      addValidationRule(noConditionalSubscriptionRoot);
-      addValidationRule(noNulCharacters(params?.variables));
-      if (!introspection()) addValidationRule(noIntrospection);
+      const perOperation = [listCostRule(limits, variables), noNulCharacters(params?.variables)];
+      if (!introspection()) perOperation.push(noIntrospection);
+      setValidationFn((schema, documentAST, rules, typeInfo, options) => {
+        // Yoga's parse cache hands out one document object per query text: a key for its result.
+        let byDocument = documentResults.get(schema);
+        if (!byDocument) documentResults.set(schema, (byDocument = new WeakMap()));
+        let errors = byDocument.get(documentAST);
+        if (!errors) byDocument.set(documentAST, (errors = validate(schema, documentAST, rules, options, typeInfo)));
+        const perOperationErrors = validate(schema, documentAST, perOperation);
+        return perOperationErrors.length > 0 ? [...errors, ...perOperationErrors] : errors;
+      });
     },
   };
 }
