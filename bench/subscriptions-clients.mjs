@@ -33,8 +33,9 @@ for (let i = 0; i < subscribers; i++) {
       if (received === 0) firstAt = performance.now();
       received++;
       samplePayload ||= text;
-      const timestamp = message.payload?.data?.events?.timestamp;
-      if (timestamp) latencies.push(Date.now() - Date.parse(timestamp));
+      // Steady-phase events carry "t<i>" as their message: report when each arrived.
+      const tick = message.payload?.data?.events?.data?.message;
+      if (typeof tick === 'string' && tick.startsWith('t')) latencies.push([Number(tick.slice(1)), Date.now()]);
       finishIfDone();
     } else if (message.type === 'ping') {
       socket.send(JSON.stringify({ type: 'pong' }));
