@@ -5,7 +5,6 @@ import { EVENT_TYPES } from '../domain/lifecycle.js';
 import type { Context } from '../context.js';
 import { feedStart, liveEvents } from '../services/events.js';
 import { builder } from './builder.js';
-import { abortable } from './live.js';
 import { encodeGlobalId, parseId } from './ids.js';
 import { pageArgs, pageSize, toConnection } from './pagination.js';
 
@@ -85,7 +84,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, ctx) => {
       const filter = toEventFilter(args.filter);
       const start = await feedStart(ctx.services.repository, args.after, ctx.scope);
-      return abortable((signal) => liveEvents(ctx.services.live, filter, ctx.scope, start, signal));
+      return liveEvents(ctx.services.live, filter, ctx.scope, start);
     },
     resolve: (event) => event,
   }),

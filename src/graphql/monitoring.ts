@@ -151,7 +151,7 @@ builder.subscriptionFields((t) => ({
           if (scope === null) outage.push(alert);
           wake?.();
         });
-        const feed = liveEvents(live, { types: ['SYSTEM_ALERT'] }, scope, start, signal);
+        const feed = liveEvents(live, { types: ['SYSTEM_ALERT'] }, scope, start);
         let pending = feed.next();
         try {
           while (!signal.aborted) {
@@ -169,7 +169,7 @@ builder.subscriptionFields((t) => ({
           }
         } finally {
           stopListening();
-          await feed.return(undefined);
+          await feed.return!();
         }
       });
     },

@@ -196,23 +196,29 @@ export async function feedStart(repository: Repository, after: string | null | u
 /**
  * Replays matching events after `start`, then streams new ones: each exactly once, in feed order.
  * A feed that is behind reads the table; once caught up it takes its events from the watcher's
- * shared slices. Its queue is bounded: past `batchSize` it drops it and reads the table again.
+ * shared slices. What it holds is bounded: past `batchSize` ready events it drops them and reads
+ * the table again from its position. A plain iterator rather than an async generator: `return()`
+ * must stop a feed that is waiting, and the hot path (an event ready) allocates almost nothing.
  */
-export async function* liveEvents(
+export function liveEvents(
   options: LiveFeedOptions,
   filter: EventFilter,
   scope: NamespaceScope,
   start: EventPosition,
-  signal: AbortSignal,
-): AsyncGenerator<EventRow> {
+): AsyncIterableIterator<EventRow> {
   const matches = eventMatcher(filter, scope);
-  const gate = wakeGate(signal);
+  const closing = new AbortController();
   let position = start;
-  /** Every matching event up to here has been delivered or queued. */
+  /** Every matching event up to here has been delivered or is in `ready`. */
   let checked = start;
   let behind = true;
   let reading = false;
-  let queue: EventRow[] = [];
+  let ready: EventRow[] = [];
+  let wake: (() => void) | null = null;
+  const wakeUp = () => {
+    wake?.();
+    wake = null;
+  };
 
   const unwatch = options.watcher.watch({
     executionId: filter.executionId,
@@ -221,53 +227,62 @@ export async function* liveEvents(
       if (reading || behind || from === null || compareEventPositions(checked, from) < 0) {
         behind = true;
       } else {
-        for (const event of batch) if (compareEventPositions(event, checked) > 0 && matches(event)) queue.push(event);
+        for (const event of batch) if (compareEventPositions(event, checked) > 0 && matches(event)) ready.push(event);
         checked = to;
-        if (queue.length > options.batchSize) behind = true;
+        if (ready.length > options.batchSize) behind = true;
       }
-      if (behind) queue = [];
-      if (behind || queue.length > 0) gate.wake();
+      if (behind) ready = [];
+      if (behind || ready.length > 0) wakeUp();
     },
     resync() {
       behind = true;
-      gate.wake();
+      ready = [];
+      wakeUp();
     },
   });
 
-  try {
-    while (!signal.aborted) {
-      await gate.next();
-      if (signal.aborted) return;
-      if (behind) {
-        behind = false;
-        reading = true;
-        const stableHead = options.watcher.head;
-        try {
-          for (;;) {
-            const rows = await readOrWait(() => options.repository.listEvents(filter, scope, position, options.batchSize), signal);
-            if (!rows) return;
-            for (const row of rows) {
-              position = { txId: row.txId, id: row.id };
-              yield row;
-            }
-            if (rows.length < options.batchSize) break;
-          }
-        } finally {
-          reading = false;
-        }
-        checked = later(position, stableHead);
-        continue;
-      }
-      while (queue.length > 0 && !behind) {
-        const event = queue.shift()!;
-        if (compareEventPositions(event, position) <= 0) continue;
-        position = { txId: event.txId, id: event.id };
-        yield event;
-      }
+  async function readTable() {
+    behind = false;
+    reading = true;
+    const stableHead = options.watcher.head;
+    let rows: EventRow[] | null;
+    try {
+      rows = await readOrWait(() => options.repository.listEvents(filter, scope, position, options.batchSize), closing.signal);
+    } finally {
+      reading = false;
     }
-  } finally {
-    unwatch();
+    if (!rows) return;
+    ready = rows;
+    const last = rows.at(-1);
+    if (rows.length === options.batchSize) behind = true; // more to read once these are delivered
+    else checked = later(last ? { txId: last.txId, id: last.id } : position, stableHead);
   }
+
+  const done = (): IteratorResult<EventRow> => ({ done: true, value: undefined });
+  const iterator: AsyncIterableIterator<EventRow> = {
+    async next() {
+      for (;;) {
+        if (closing.signal.aborted) return done();
+        const event = ready.shift();
+        if (event) {
+          if (compareEventPositions(event, position) <= 0) continue;
+          position = { txId: event.txId, id: event.id };
+          return { done: false, value: event };
+        }
+        if (behind) await readTable();
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async return() {
+      closing.abort();
+      unwatch();
+      ready = [];
+      wakeUp();
+      return done();
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 export interface ExecutionSnapshot {
