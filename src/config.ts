@@ -100,7 +100,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-/** GRAPHIQL when set; otherwise only in protected (anonymous, loopback) mode outside production. */
 /** For entry points: the configuration, or every problem on stderr and exit code 1. */
 export function loadConfigOrExit(): Config {
   try {
@@ -112,6 +111,7 @@ export function loadConfigOrExit(): Config {
   }
 }
 
+/** GRAPHIQL when set; otherwise only in protected (anonymous, loopback) mode outside production. */
 export function graphiqlEnabled(config: Config, anonymousMode = true): boolean {
   return config.GRAPHIQL ?? (anonymousMode && config.NODE_ENV !== 'production');
 }

@@ -207,6 +207,18 @@ describe('health', () => {
   });
 });
 
+describe('the alerts subscription', () => {
+  it('releases its feed as soon as the client unsubscribes', async () => {
+    const server = await startServer({ env: { MONITOR_ENABLED: 'false' } });
+    const { watcher } = server.app.services.live;
+    const before = watcher.size;
+    const dispose = server.wsClient().subscribe({ query: print(AlertsSubscription) }, { next: () => {}, error: () => {}, complete: () => {} });
+    await eventually(() => watcher.size > before, 5_000, 'subscribed');
+    dispose();
+    await eventually(() => watcher.size === before, 2_000, 'the feed released');
+  });
+});
+
 describe.runIf(onPostgres)('several instances', () => {
   it('two instances evaluating at once produce one alert, not two', async () => {
     const databaseUrl = await freshDatabaseUrl();

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { EventPosition, ExecutionPosition } from '../domain/cursors.js';
-import type { EventType, ExecutionStatus } from '../domain/lifecycle.js';
+import { ACTIVE_EXECUTION_STATUSES, type EventType, type ExecutionStatus } from '../domain/lifecycle.js';
 import type { Db } from './client.js';
 import { events, executions, steps, type EventRow, type ExecutionRow, type StepRow } from './schema.js';
 
@@ -94,7 +94,7 @@ export function createRepository(db: Db) {
         .from(executions)
         .where(
           and(
-            inArray(executions.status, ['QUEUED', 'RUNNING', 'WAITING_APPROVAL']),
+            inArray(executions.status, [...ACTIVE_EXECUTION_STATUSES]),
             namespace ? eq(executions.namespace, namespace) : undefined,
             scopeCondition(executions.namespace, scope),
           ),

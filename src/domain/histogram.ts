@@ -25,7 +25,6 @@ export function bucketOf(ms: number): number {
 }
 
 /** Lower bound (inclusive) of bucket `i` in ms. */
-export const bucketLowerMs = (i: number) => (i <= 0 ? 0 : GROWTH ** (i - 1));
 
 /** The value that stands for every duration in bucket `i`. */
 export const bucketValueMs = (i: number) => (i <= 0 ? 0 : (2 * GROWTH ** i) / (1 + GROWTH));

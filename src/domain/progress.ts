@@ -97,16 +97,3 @@ export function summariseSteps<S extends ProgressStep>(status: ExecutionStatus, 
 /** Started -> finished, or -> now while it runs; null before it starts. */
 export const elapsedMs = (execution: ProgressExecution, now: Date) =>
   execution.startedAt ? Math.max(0, (execution.finishedAt ?? now).getTime() - execution.startedAt.getTime()) : null;
-
-export function computeProgress<S extends ProgressStep>(
-  execution: ProgressExecution,
-  steps: readonly S[],
-  now: Date,
-): Progress<S> {
-  return {
-    executionId: execution.id,
-    status: execution.status,
-    ...summariseSteps(execution.status, steps),
-    elapsedMs: elapsedMs(execution, now),
-  };
-}

@@ -261,7 +261,13 @@ builder.subscriptionFields((t) => ({
       if (!(await ctx.loaders.execution.load(id))) throw notFound('Execution', String(args.executionId));
       return abortable((signal) => liveExecution(ctx.services.live, id, ctx.scope, signal));
     },
-    resolve: (snapshot, _args, ctx) => progressOf(snapshot.execution, ctx, snapshot.steps),
+    resolve: (snapshot, _args, ctx) => {
+      // The subscription's context lives as long as it does: refresh what its loaders hold.
+      const { execution, steps } = snapshot;
+      ctx.loaders.execution.clear(execution.id).prime(execution.id, execution);
+      ctx.loaders.stepsOfExecution.clear(execution.id).prime(execution.id, steps);
+      return progressOf(execution, ctx, steps);
+    },
   }),
 }));
 

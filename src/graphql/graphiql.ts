@@ -43,6 +43,8 @@ export function serveGraphiQLAsset(path: string, res: ServerResponse, _req?: Inc
   const file = join(assetsDir, name);
   if (!type || !existsSync(file)) return false;
   res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' });
-  createReadStream(file).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
   return true;
 }

@@ -1,5 +1,6 @@
 import type { AlertRow } from '../db/schema.js';
 import { ALERT_SEVERITIES, ALERT_STATUSES, HEALTH_STATUSES, severityRank, type AlertSeverity } from '../domain/monitoring.js';
+import { isUuid } from '../domain/cursors.js';
 import { badInput } from '../errors.js';
 import { liveEvents, feedStart } from '../services/events.js';
 import type { ComponentHealth, SystemHealth } from '../services/monitoring.js';
@@ -65,8 +66,8 @@ const AlertConnection = builder.connectionObject({ type: AlertRef, name: 'AlertC
 
 const encodeAlertCursor = (a: AlertRow) => Buffer.from(`al:${a.firstSeenAt.getTime()}:${a.id}`).toString('base64url');
 function decodeAlertCursor(cursor: string) {
-  const match = /^al:(\d{1,15}):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw badInput(`"${cursor.slice(0, 80)}" is not a valid cursor; pass a cursor this API returned`, { field: 'after' });
+  const match = /^al:(\d{1,15}):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || !isUuid(match[2]!)) throw badInput(`"${cursor.slice(0, 80)}" is not a valid cursor; pass a cursor this API returned`, { field: 'after' });
   return { firstSeenAt: new Date(Number(match[1])), id: match[2]! };
 }
 
@@ -102,7 +103,7 @@ builder.queryFields((t) => ({
   }),
   alerts: t.field({
     type: AlertConnection,
-    description: 'Newest first. Alerts about the database seen while it was down are listed too.',
+    description: 'Newest first. (Alerts about a database outage are pushed to `alerts` subscribers at once and listed here once written.)',
     args: { status: t.arg({ type: [AlertStatusEnum] }), severity: t.arg({ type: [AlertSeverityEnum] }), ...pageArgs },
     resolve: async (_root, args, ctx) => {
       const limit = pageSize(args.first, ctx.services.config);
@@ -152,6 +153,8 @@ builder.subscriptionFields((t) => ({
           wake?.();
         });
         const feed = liveEvents(live, { types: ['SYSTEM_ALERT'] }, scope, start);
+        // Unsubscribing must end the wait below at once, not at the next alert.
+        signal.addEventListener('abort', () => wake?.(), { once: true });
         let pending = feed.next();
         try {
           while (!signal.aborted) {

@@ -69,6 +69,7 @@ export function createEventBus(notifications: Notifications | null, logger: Logg
         const timer = setTimeout(() => reject(new Error(`no wake-up within ${timeoutMs} ms`)), timeoutMs);
         pings.set(id, () => (clearTimeout(timer), resolve()));
       });
+      arrived.catch(() => {}); // observed below; never an unhandled rejection if notify throws first
       try {
         if (notifications) await notifications.notify(WAKE_UP_CHANNEL, `${PING}${id}`);
         else pings.get(id)?.();

@@ -212,6 +212,8 @@ export function liveEvents(
   /** Every matching event up to here has been delivered or is in `ready`. */
   let checked = start;
   let behind = true;
+  /** The last table read filled a whole batch: read again once it is delivered. */
+  let more = false;
   let reading = false;
   let ready: EventRow[] = [];
   let wake: (() => void) | null = null;
@@ -224,25 +226,33 @@ export function liveEvents(
     executionId: filter.executionId,
     namespace: filter.namespace,
     offer(batch, from, to) {
-      if (reading || behind || from === null || compareEventPositions(checked, from) < 0) {
+      // A read in flight may have started before this slice was stable: read once more after it.
+      if (reading) behind = true;
+      // Catching up on a backlog: the next table read covers this slice.
+      if (reading || more) return;
+      if (behind || from === null || compareEventPositions(checked, from) < 0) {
+        // A gap: `ready` is still a valid prefix of the feed; the table read continues after it.
         behind = true;
       } else {
         for (const event of batch) if (compareEventPositions(event, checked) > 0 && matches(event)) ready.push(event);
         checked = to;
-        if (ready.length > options.batchSize) behind = true;
+        if (ready.length > options.batchSize) {
+          // Bounded memory: forget them and read the table from the last delivered event.
+          behind = true;
+          ready = [];
+        }
       }
-      if (behind) ready = [];
       if (behind || ready.length > 0) wakeUp();
     },
     resync() {
       behind = true;
-      ready = [];
       wakeUp();
     },
   });
 
   async function readTable() {
     behind = false;
+    more = false;
     reading = true;
     const stableHead = options.watcher.head;
     let rows: EventRow[] | null;
@@ -254,7 +264,7 @@ export function liveEvents(
     if (!rows) return;
     ready = rows;
     const last = rows.at(-1);
-    if (rows.length === options.batchSize) behind = true; // more to read once these are delivered
+    if (rows.length === options.batchSize) more = true;
     else checked = later(last ? { txId: last.txId, id: last.id } : position, stableHead);
   }
 
@@ -269,7 +279,7 @@ export function liveEvents(
           position = { txId: event.txId, id: event.id };
           return { done: false, value: event };
         }
-        if (behind) await readTable();
+        if (behind || more) await readTable();
         else await new Promise<void>((resolve) => (wake = resolve));
       }
     },

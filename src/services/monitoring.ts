@@ -252,6 +252,7 @@ export function createMonitor(deps: Deps) {
       .select({ id: executions.id, namespace: executions.namespace, workflow: executions.workflow, updatedAt: executions.updatedAt })
       .from(executions)
       .where(and(eq(executions.status, 'RUNNING'), sql`${executions.updatedAt} < ${stuckBefore}::timestamptz`))
+      .orderBy(executions.updatedAt, executions.id)
       .limit(config.ALERT_MAX_PER_RULE);
     for (const s of stuck) {
       const silentMs = now.getTime() - s.updatedAt.getTime();
@@ -271,6 +272,7 @@ export function createMonitor(deps: Deps) {
           ),
         ),
       )
+      .orderBy(executions.startedAt, executions.id)
       .limit(config.ALERT_MAX_PER_RULE);
     for (const l of late) {
       const durationMs = (l.finishedAt ?? now).getTime() - l.startedAt!.getTime();
@@ -370,8 +372,9 @@ export function createMonitor(deps: Deps) {
       if (!rowsOf<{ ok: boolean }>(lock)[0]?.ok) return false;
       const write = tx as unknown as Db;
       for (const alert of unwritten.values()) {
-        await tx.insert(alerts).values(alert).onConflictDoNothing();
-        if (alert.status !== 'PENDING') touched.add(await appendSystemEvent(write, alert, now));
+        // Every instance kept its own copy during the outage: the first to write it announces it.
+        const [inserted] = await tx.insert(alerts).values(alert).onConflictDoNothing().returning();
+        if (inserted && inserted.status !== 'PENDING') touched.add(await appendSystemEvent(write, inserted, now));
       }
       unwritten.clear();
 
@@ -432,6 +435,9 @@ export function createMonitor(deps: Deps) {
   async function setStatus(id: string, scope: NamespaceScope, patch: (alert: AlertRow, now: Date) => Partial<AlertRow> | null) {
     const now = clock.now();
     const result = await db.transaction(async (tx) => {
+      // The same lock as an evaluation round, taken before any write: the two never interleave
+      // (no lost acknowledgement, no deadlock) and system events keep their seq order.
+      await tx.execute(sql`select pg_advisory_xact_lock(${MONITOR_LOCK})`);
       const [alert] = await tx
         .select()
         .from(alerts)
@@ -456,7 +462,6 @@ export function createMonitor(deps: Deps) {
       outageListeners.add(listener);
       return () => void outageListeners.delete(listener);
     },
-    unwrittenAlerts: () => [...unwritten.values()].filter((a) => a.status !== 'PENDING'),
 
     async listAlerts(filter: { status?: readonly AlertStatus[] | null; severity?: readonly AlertSeverity[] | null }, scope: NamespaceScope, after: { firstSeenAt: Date; id: string } | null, limit: number) {
       const statuses = filter.status?.length ? filter.status : (['FIRING', 'ACKNOWLEDGED', 'RESOLVED'] as AlertStatus[]);

@@ -144,9 +144,11 @@ export function createProgressService(options: ProgressServiceOptions) {
           histories.set(key, { loadedAt: now, history });
           history.catch(() => histories.delete(key));
         }
-        while (histories.size > HISTORY_CACHE_SIZE) histories.delete(histories.keys().next().value!);
       }
-      return Promise.all(keys.map((key) => histories.get(key)!.history));
+      // Take this request's promises before trimming the cache, which may evict some of them.
+      const result = Promise.all(keys.map((key) => histories.get(key)!.history));
+      while (histories.size > HISTORY_CACHE_SIZE) histories.delete(histories.keys().next().value!);
+      return result;
     },
 
     /** Batch function for a per-request loader: the queue and recent starts of each namespace. */
