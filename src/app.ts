@@ -21,6 +21,7 @@ import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
 import { createMonitor } from './services/monitoring.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
+import { createSseStreams, isEventStream } from './sse.js';
 import { createMetricsService } from './services/metrics.js';
 import { createPrometheusExporter } from './services/prometheus.js';
 import { createProgressService } from './services/progress.js';
@@ -144,6 +145,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     graphiql: () => graphiqlEnabled(config, authenticator.anonymousMode),
   });
 
+  const sseStreams = createSseStreams(
+    {
+      authenticator,
+      keys,
+      recheckMs: config.WS_AUTH_RECHECK_MS,
+      maxStreamsPerKey: config.WS_MAX_SOCKETS_PER_KEY,
+      slowConsumerMs: config.WS_SLOW_CONSUMER_MS,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    },
+    logger,
+  );
+
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/readyz') {
@@ -200,8 +213,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return;
     }
     guard(req, res).then(
-      // requestListener merges extra arguments into the server context (its typings omit them).
-      (principal) => principal !== null && void (yoga.requestListener as (...args: unknown[]) => Promise<void>)(req, res, { principal }),
+      (principal) => {
+        if (principal === null) return;
+        if (principal && isEventStream(req) && !sseStreams.track(res, principal)) return;
+        // requestListener merges extra arguments into the server context (its typings omit them).
+        void (yoga.requestListener as (...args: unknown[]) => Promise<void>)(req, res, { principal });
+      },
       (error: unknown) => {
         log.error({ err: error }, 'request guard failed');
         if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });
@@ -258,6 +275,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     },
     async stop() {
       await webSockets.close();
+      sseStreams.close();
       if (listening) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

@@ -10,7 +10,7 @@ export interface HttpGuardOptions {
   graphiql: () => boolean;
 }
 
-function sendError(
+export function sendError(
   res: ServerResponse,
   status: number,
   code: ErrorCode,
