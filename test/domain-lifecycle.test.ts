@@ -689,3 +689,29 @@ describe('reportProgress', () => {
     expect(outcomeOf(() => applyStepCommand(execution('WAITING_APPROVAL'), [gate, running], running, report(70), NOW))).toBe('allowed');
   });
 });
+
+describe('free-text arguments', () => {
+  const NOW = new Date('2026-01-01T00:00:00.000Z');
+  const tooLong = 'x'.repeat(4_097);
+  const codeOf = (run: () => unknown) => {
+    try {
+      run();
+      return null;
+    } catch (error) {
+      return (error as DomainError).code;
+    }
+  };
+
+  it('are refused past 4096 characters, with BAD_USER_INPUT, before anything changes', () => {
+    expect(codeOf(() => applyExecutionCommand(execution('RUNNING'), [], { kind: 'fail', error: tooLong }, NOW))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => applyExecutionCommand(execution('RUNNING'), [], { kind: 'cancel', reason: tooLong }, NOW))).toBe('BAD_USER_INPUT');
+    const running = step('RUNNING');
+    expect(codeOf(() => applyStepCommand(execution('RUNNING'), [running], running, { kind: 'reportProgress', percent: 5, message: tooLong }, NOW))).toBe('BAD_USER_INPUT');
+    const gate = step('WAITING_APPROVAL');
+    expect(codeOf(() => applyStepCommand(execution('WAITING_APPROVAL'), [gate], gate, { kind: 'approve', by: 'alice', comment: tooLong }, NOW))).toBe('BAD_USER_INPUT');
+    const pending = step('PENDING');
+    const approvers = Array.from({ length: 101 }, (_, i) => `person-${i}`);
+    expect(codeOf(() => applyStepCommand(execution('RUNNING'), [pending], pending, { kind: 'requestApproval', approvers, message: null }, NOW))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => applyExecutionCommand(execution('RUNNING'), [], { kind: 'fail', error: 'x'.repeat(4_096) }, NOW))).toBeNull();
+  });
+});

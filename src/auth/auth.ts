@@ -111,7 +111,8 @@ export function createAuthenticator(deps: { keys: ApiKeyService; config: Config;
     const cached = cache.get(cacheKey);
     if (cached && Date.now() - cached.at < ttl) return cached.key;
     const key = await keys.findBySecret(secret);
-    if (cache.size >= MAX_CACHE_ENTRIES) cache.clear();
+    // Oldest first, one at a time: a flood of unknown secrets cannot flush the valid keys at once.
+    if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
     cache.set(cacheKey, { key, at: Date.now() });
     return key;
   }

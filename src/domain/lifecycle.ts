@@ -135,6 +135,25 @@ const change = (execution: ExecutionPatch, events: NewEvent[], steps = new Map<s
   events,
 });
 
+/** Free-text arguments (errors, reasons, messages, comments, names) have a sane maximum. */
+export const MAX_TEXT_LENGTH = 4_096;
+
+function checkText(field: string, value: string | null | undefined) {
+  if (value && value.length > MAX_TEXT_LENGTH) {
+    throw badInput(`${field} must be at most ${MAX_TEXT_LENGTH} characters`, { field });
+  }
+}
+
+function checkCommandText(command: ExecutionCommand | StepCommand) {
+  for (const [field, value] of Object.entries(command)) {
+    if (typeof value === 'string') checkText(field, value);
+    if (Array.isArray(value)) {
+      if (value.length > 100) throw badInput(`${field} may name at most 100 entries`, { field });
+      for (const item of value) checkText(field, String(item));
+    }
+  }
+}
+
 function refuse(action: string, what: string, status: string): never {
   throw invalidTransition(`Cannot ${action}: ${what} is ${status}`, { status });
 }
@@ -166,6 +185,7 @@ export function applyExecutionCommand(
   command: ExecutionCommand,
   now: Date,
 ): Change | null {
+  checkCommandText(command);
   const { status } = execution;
   switch (command.kind) {
     case 'queue':
@@ -232,6 +252,7 @@ export function applyStepCommand(
   command: StepCommand,
   now: Date,
 ): Change | null {
+  checkCommandText(command);
   const s = step.status;
   const stepRef = { position: step.position, attempt: step.attempt };
   const durationMs = (startedAt: Date | null) => (startedAt ? now.getTime() - startedAt.getTime() : null);
