@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
-import { bearerToken, createAuthenticator, createRateLimiter, hasScope, type Principal } from './auth/auth.js';
+import { createAuthenticator, createRateLimiter, hasScope, type Principal } from './auth/auth.js';
 import { createHttpGuard } from './auth/http.js';
 import { createApiKeyService, keyStoreDb } from './auth/keys.js';
 import { graphiqlEnabled, introspectionEnabled, type Config } from './config.js';
@@ -99,7 +99,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }),
   };
   const prometheus = createPrometheusExporter(services.metrics);
-  const dashboard = await createDashboard();
+  const dashboard = createDashboard();
   const log = logger.child({ component: 'http' });
 
   const yoga = createYoga<{ req?: IncomingMessage; res?: ServerResponse; principal?: Principal }>({
@@ -177,15 +177,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
     if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
       // Per-namespace figures are tenant data: the same key rules as the API (scrapers send a bearer key).
-      const header = req.headers.authorization;
-      authenticator
-        .authenticate(header === undefined ? null : (bearerToken(header) ?? ''))
-        .then(async (result) => {
-          if (!result.ok) {
-            res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="runwatch"' }).end('an API key is required\n');
-            return;
-          }
-          const { principal } = result;
+      guard(req, res)
+        .then(async (principal) => {
+          if (!principal) return; // the guard has answered (401, 429)
           if (!hasScope(principal, 'read')) {
             res.writeHead(403, { 'content-type': 'text/plain' }).end('the API key needs the read scope\n');
             return;
@@ -209,7 +203,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
     if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
       // The page holds no data: it asks the API with the key its user enters.
-      dashboard.serve(req, res);
+      dashboard.serve(req, res).catch((error: unknown) => {
+        log.error({ err: error }, 'dashboard bundle failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('dashboard unavailable\n');
+      });
       return;
     }
     guard(req, res).then(

@@ -1,13 +1,15 @@
-/** Stable error codes every client can rely on (`extensions.code`). */
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'INVALID_TRANSITION'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED'
-  | 'QUERY_TOO_COMPLEX'
-  | 'INTERNAL';
+/** Stable error codes every client can rely on (`extensions.code`), as API.md lists them. */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'INVALID_TRANSITION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** An expected failure: its message is safe to show and its code is stable. */
 export class DomainError extends Error {

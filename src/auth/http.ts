@@ -71,7 +71,10 @@ export function createHttpGuard(options: HttpGuardOptions) {
   return async function guard(req: IncomingMessage, res: ServerResponse): Promise<Principal | null | undefined> {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'OPTIONS') return undefined;
-    if (method === 'GET' && String(req.headers.accept ?? '').includes('text/html') && options.graphiql()) return undefined;
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/graphql' && method === 'GET' && String(req.headers.accept ?? '').includes('text/html') && options.graphiql()) {
+      return undefined;
+    }
 
     const declared = Number(req.headers['content-length'] ?? 0);
     if (Number.isFinite(declared) && declared > maxBodyBytes) {

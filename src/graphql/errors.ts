@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { DomainError, type ErrorCode } from '../errors.js';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** The error with `code` set, unless it already carries one. */
@@ -29,17 +29,8 @@ export function useStableErrorCodes(): Plugin {
   };
 }
 
-/** The codes API.md promises; any other code is translated before it reaches a client. */
-const STABLE_CODES = new Set<string>([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'INVALID_TRANSITION',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'RATE_LIMITED',
-  'QUERY_TOO_COMPLEX',
-  'INTERNAL',
-]);
+/** Any other code is translated before it reaches a client. */
+const STABLE_CODES = new Set<string>(ERROR_CODES);
 
 /** Expected errors keep their message and code; anything else becomes INTERNAL with a logged id. */
 export function maskError(error: unknown, logger: Logger): Error {

@@ -141,29 +141,26 @@ MetricsSummaryRef.implement({
 const exactArgDescription =
   'true: percentile_cont over the raw rows; false: the rollups; unset: raw rows only for narrow windows.';
 
+/** The window and filters of `metrics` and `stepMetrics`. */
+const windowArgs = builder.args((t) => ({
+  from: t.field({ type: 'DateTime' }),
+  to: t.field({ type: 'DateTime' }),
+  namespace: t.string(),
+  workflow: t.string(),
+  exact: t.boolean({ description: exactArgDescription }),
+}));
+
 builder.queryFields((t) => ({
   metrics: t.field({
     type: MetricsRef,
     description: 'Execution metrics for executions created in [from, to); default: the last 24 hours.',
-    args: {
-      from: t.arg({ type: 'DateTime' }),
-      to: t.arg({ type: 'DateTime' }),
-      namespace: t.arg.string(),
-      workflow: t.arg.string(),
-      exact: t.arg.boolean({ description: exactArgDescription }),
-    },
+    args: windowArgs,
     resolve: (_root, args, ctx) => metricsOf(ctx, args),
   }),
   stepMetrics: t.field({
     type: [StepMetricsRef],
     description: 'Step metrics per step type for executions created in [from, to); default: the last 24 hours.',
-    args: {
-      from: t.arg({ type: 'DateTime' }),
-      to: t.arg({ type: 'DateTime' }),
-      namespace: t.arg.string(),
-      workflow: t.arg.string(),
-      exact: t.arg.boolean({ description: exactArgDescription }),
-    },
+    args: windowArgs,
     resolve: (_root, args, ctx) => ctx.services.metrics.stepMetrics(args, ctx.scope),
   }),
   systemMetrics: t.field({
