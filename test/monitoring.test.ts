@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompleteExecution, FailExecution, StartExecution, TimeoutExecution } from './documents.js';
@@ -204,6 +205,33 @@ describe('health', () => {
     const response = await fetch(server.url.replace('/graphql', '/health'));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'HEALTHY', components: expect.any(Array) });
+  });
+});
+
+describe('a failing alert rule', () => {
+  it('leaves its own alerts as they are while the other rules go on', async () => {
+    const clock = manualClock(new Date('2026-04-01T12:00:00.000Z'));
+    const server = await startServer({ clock, env: { ...monitorEnv, ALERT_PENDING_MS: '0' } });
+    const evaluate = () => server.app.services.monitor.evaluate();
+    await runningExecution(server, { namespace: 'late', stepCount: 0, slaMs: 1_000 });
+    for (let i = 0; i < 4; i++) await createExecution(server, { namespace: 'queued', stepCount: 0, queued: true });
+    clock.advance(5_000);
+    await evaluate();
+    const before = await listAlerts(server);
+    expect(find(before, 'SLA_VIOLATION', 'late')[0]).toMatchObject({ status: 'FIRING', occurrences: 1 });
+    expect(find(before, 'HIGH_QUEUE_DEPTH', 'queued')[0]).toMatchObject({ status: 'FIRING', occurrences: 1 });
+
+    // Break the SLA rule's query only; keep every other read working.
+    const { db } = server.app.database;
+    await db.execute(sql`alter table executions rename column sla_ms to sla_ms_broken`);
+    for (let round = 0; round < 2; round++) {
+      clock.advance(HOLD_MS + 1_000); // two rounds a hold period apart would resolve a clear condition
+      await evaluate();
+    }
+    await db.execute(sql`alter table executions rename column sla_ms_broken to sla_ms`);
+    const after = await listAlerts(server);
+    expect(find(after, 'SLA_VIOLATION', 'late')[0]).toMatchObject({ status: 'FIRING', occurrences: 1 });
+    expect(find(after, 'HIGH_QUEUE_DEPTH', 'queued')[0]).toMatchObject({ status: 'FIRING', occurrences: 3 });
   });
 });
 

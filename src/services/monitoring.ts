@@ -10,6 +10,7 @@ import {
   grade,
   rateBreach,
   worstOf,
+  type AlertRule,
   type AlertSeverity,
   type AlertState,
   type AlertStatus,
@@ -209,111 +210,122 @@ export function createMonitor(deps: Deps) {
     return checking;
   }
 
-  async function conditions(current: SystemHealth, now: Date): Promise<Condition[]> {
+  /**
+   * What every rule finds now. A rule whose query fails is reported as unknown, so its open alerts
+   * are left as they are this round (neither bumped nor resolved) while the other rules go on.
+   */
+  async function conditions(current: SystemHealth, now: Date): Promise<{ found: Condition[]; unknown: Set<AlertRule> }> {
     const found: Condition[] = [];
+    const unknown = new Set<AlertRule>();
+    const rule = async (rules: AlertRule[], find: () => Promise<void>) => {
+      try {
+        await find();
+      } catch (error) {
+        for (const r of rules) unknown.add(r);
+        log.warn({ err: error, rules }, 'an alert rule failed; its alerts stay as they are this round');
+      }
+    };
     for (const c of current.components) {
       if (c.status !== 'UNHEALTHY') continue;
       found.push({ rule: 'COMPONENT_UNHEALTHY', namespace: null, subject: c.component, severity: 'CRITICAL', message: `${c.component} is unhealthy: ${c.message}`, value: c.observedValue, threshold: c.threshold });
     }
-    if (current.components[0]?.status === 'UNHEALTHY') return found;
+    if (current.components[0]?.status === 'UNHEALTHY') return { found, unknown };
 
     const windowStart = new Date(now.getTime() - config.ALERT_RATE_WINDOW_MS).toISOString();
-    const rates = await db
-      .select({
-        namespace: executions.namespace,
-        finished: sql<number>`count(*)`.mapWith(Number),
-        failed: sql<number>`count(*) filter (where ${executions.status} = 'FAILED')`.mapWith(Number),
-        timedOut: sql<number>`count(*) filter (where ${executions.status} = 'TIMED_OUT')`.mapWith(Number),
-      })
-      .from(executions)
-      .where(sql`${executions.finishedAt} >= ${windowStart}::timestamptz`)
-      .groupBy(executions.namespace);
-    for (const r of rates) {
-      const minSample = config.ALERT_MIN_SAMPLE;
-      const timeout = rateBreach(r.timedOut, r.finished, { threshold: config.ALERT_TIMEOUT_RATE, minSample });
-      if (timeout) found.push({ rule: 'HIGH_TIMEOUT_RATE', namespace: r.namespace, subject: '', severity: timeout.severity, message: `${timeout.rate.toFixed(1)}% of ${r.finished} recent executions timed out`, value: timeout.rate, threshold: config.ALERT_TIMEOUT_RATE });
-      const failure = rateBreach(r.failed, r.finished, { threshold: config.ALERT_FAILURE_RATE, minSample });
-      if (failure) found.push({ rule: 'HIGH_FAILURE_RATE', namespace: r.namespace, subject: '', severity: failure.severity, message: `${failure.rate.toFixed(1)}% of ${r.finished} recent executions failed`, value: failure.rate, threshold: config.ALERT_FAILURE_RATE });
-    }
+    await rule(['HIGH_TIMEOUT_RATE', 'HIGH_FAILURE_RATE'], async () => {
+      const rates = await db
+        .select({
+          namespace: executions.namespace,
+          finished: sql<number>`count(*)`.mapWith(Number),
+          failed: sql<number>`count(*) filter (where ${executions.status} = 'FAILED')`.mapWith(Number),
+          timedOut: sql<number>`count(*) filter (where ${executions.status} = 'TIMED_OUT')`.mapWith(Number),
+        })
+        .from(executions)
+        .where(sql`${executions.finishedAt} >= ${windowStart}::timestamptz`)
+        .groupBy(executions.namespace);
+      for (const r of rates) {
+        const minSample = config.ALERT_MIN_SAMPLE;
+        const timeout = rateBreach(r.timedOut, r.finished, { threshold: config.ALERT_TIMEOUT_RATE, minSample });
+        if (timeout) found.push({ rule: 'HIGH_TIMEOUT_RATE', namespace: r.namespace, subject: '', severity: timeout.severity, message: `${timeout.rate.toFixed(1)}% of ${r.finished} recent executions timed out`, value: timeout.rate, threshold: config.ALERT_TIMEOUT_RATE });
+        const failure = rateBreach(r.failed, r.finished, { threshold: config.ALERT_FAILURE_RATE, minSample });
+        if (failure) found.push({ rule: 'HIGH_FAILURE_RATE', namespace: r.namespace, subject: '', severity: failure.severity, message: `${failure.rate.toFixed(1)}% of ${r.finished} recent executions failed`, value: failure.rate, threshold: config.ALERT_FAILURE_RATE });
+      }
+    });
 
-    const queues = await db
-      .select({ namespace: executions.namespace, depth: sql<number>`count(*)`.mapWith(Number) })
-      .from(executions)
-      .where(eq(executions.status, 'QUEUED'))
-      .groupBy(executions.namespace);
-    for (const q of queues) {
-      if (q.depth <= config.QUEUE_DEPTH_THRESHOLD) continue;
-      const severity: AlertSeverity = q.depth > config.QUEUE_DEPTH_THRESHOLD * 5 ? 'CRITICAL' : 'WARNING';
-      found.push({ rule: 'HIGH_QUEUE_DEPTH', namespace: q.namespace, subject: '', severity, message: `${q.depth} executions are queued`, value: q.depth, threshold: config.QUEUE_DEPTH_THRESHOLD });
-    }
+    await rule(['HIGH_QUEUE_DEPTH'], async () => {
+      const queues = await db
+        .select({ namespace: executions.namespace, depth: sql<number>`count(*)`.mapWith(Number) })
+        .from(executions)
+        .where(eq(executions.status, 'QUEUED'))
+        .groupBy(executions.namespace);
+      for (const q of queues) {
+        if (q.depth <= config.QUEUE_DEPTH_THRESHOLD) continue;
+        const severity: AlertSeverity = q.depth > config.QUEUE_DEPTH_THRESHOLD * 5 ? 'CRITICAL' : 'WARNING';
+        found.push({ rule: 'HIGH_QUEUE_DEPTH', namespace: q.namespace, subject: '', severity, message: `${q.depth} executions are queued`, value: q.depth, threshold: config.QUEUE_DEPTH_THRESHOLD });
+      }
+    });
 
-    const stuckBefore = new Date(now.getTime() - config.STUCK_EXECUTION_MS).toISOString();
-    const stuck = await db
-      .select({ id: executions.id, namespace: executions.namespace, workflow: executions.workflow, updatedAt: executions.updatedAt })
-      .from(executions)
-      .where(and(eq(executions.status, 'RUNNING'), sql`${executions.updatedAt} < ${stuckBefore}::timestamptz`))
-      .orderBy(executions.updatedAt, executions.id)
-      .limit(config.ALERT_MAX_PER_RULE);
-    for (const s of stuck) {
-      const silentMs = now.getTime() - s.updatedAt.getTime();
-      found.push({ rule: 'STUCK_EXECUTION', namespace: s.namespace, subject: s.id, severity: 'WARNING', message: `${s.workflow} execution ${s.id} has reported nothing for ${Math.round(silentMs / 1000)} s`, value: silentMs, threshold: config.STUCK_EXECUTION_MS });
-    }
+    await rule(['STUCK_EXECUTION'], async () => {
+      const stuckBefore = new Date(now.getTime() - config.STUCK_EXECUTION_MS).toISOString();
+      const stuck = await db
+        .select({ id: executions.id, namespace: executions.namespace, workflow: executions.workflow, updatedAt: executions.updatedAt })
+        .from(executions)
+        .where(and(eq(executions.status, 'RUNNING'), sql`${executions.updatedAt} < ${stuckBefore}::timestamptz`))
+        .orderBy(executions.updatedAt, executions.id)
+        .limit(config.ALERT_MAX_PER_RULE);
+      for (const s of stuck) {
+        const silentMs = now.getTime() - s.updatedAt.getTime();
+        found.push({ rule: 'STUCK_EXECUTION', namespace: s.namespace, subject: s.id, severity: 'WARNING', message: `${s.workflow} execution ${s.id} has reported nothing for ${Math.round(silentMs / 1000)} s`, value: silentMs, threshold: config.STUCK_EXECUTION_MS });
+      }
+    });
 
-    const late = await db
-      .select({ id: executions.id, namespace: executions.namespace, workflow: executions.workflow, slaMs: executions.slaMs, startedAt: executions.startedAt, finishedAt: executions.finishedAt })
-      .from(executions)
-      .where(
-        and(
-          isNotNull(executions.slaMs),
-          isNotNull(executions.startedAt),
-          or(
-            and(inArray(executions.status, ['RUNNING', 'WAITING_APPROVAL']), sql`${executions.startedAt} + ${executions.slaMs} * interval '1 millisecond' < ${now.toISOString()}::timestamptz`),
-            and(sql`${executions.finishedAt} >= ${windowStart}::timestamptz`, sql`${executions.finishedAt} - ${executions.startedAt} > ${executions.slaMs} * interval '1 millisecond'`),
+    await rule(['SLA_VIOLATION'], async () => {
+      const late = await db
+        .select({ id: executions.id, namespace: executions.namespace, workflow: executions.workflow, slaMs: executions.slaMs, startedAt: executions.startedAt, finishedAt: executions.finishedAt })
+        .from(executions)
+        .where(
+          and(
+            isNotNull(executions.slaMs),
+            isNotNull(executions.startedAt),
+            or(
+              and(inArray(executions.status, ['RUNNING', 'WAITING_APPROVAL']), sql`${executions.startedAt} + ${executions.slaMs} * interval '1 millisecond' < ${now.toISOString()}::timestamptz`),
+              and(sql`${executions.finishedAt} >= ${windowStart}::timestamptz`, sql`${executions.finishedAt} - ${executions.startedAt} > ${executions.slaMs} * interval '1 millisecond'`),
+            ),
           ),
-        ),
-      )
-      .orderBy(executions.startedAt, executions.id)
-      .limit(config.ALERT_MAX_PER_RULE);
-    for (const l of late) {
-      const durationMs = (l.finishedAt ?? now).getTime() - l.startedAt!.getTime();
-      found.push({ rule: 'SLA_VIOLATION', namespace: l.namespace, subject: l.id, severity: 'WARNING', message: `${l.workflow} execution ${l.id} ${l.finishedAt ? 'took' : 'has run for'} ${Math.round(durationMs / 1000)} s, over its ${Math.round(l.slaMs! / 1000)} s SLA`, value: durationMs, threshold: l.slaMs });
-    }
-    return found;
+        )
+        .orderBy(executions.startedAt, executions.id)
+        .limit(config.ALERT_MAX_PER_RULE);
+      for (const l of late) {
+        const durationMs = (l.finishedAt ?? now).getTime() - l.startedAt!.getTime();
+        found.push({ rule: 'SLA_VIOLATION', namespace: l.namespace, subject: l.id, severity: 'WARNING', message: `${l.workflow} execution ${l.id} ${l.finishedAt ? 'took' : 'has run for'} ${Math.round(durationMs / 1000)} s, over its ${Math.round(l.slaMs! / 1000)} s SLA`, value: durationMs, threshold: l.slaMs });
+      }
+    });
+    return { found, unknown };
   }
 
-  async function appendSystemEvent(tx: Db, alert: AlertRow, now: Date) {
-    const namespace = alert.namespace ?? SYSTEM_NAMESPACE;
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`system:${namespace}`}, 0))`);
+
+  /**
+   * Appends a SYSTEM_* event with the next seq of its namespace's system stream. Every writer of
+   * system events (an evaluation round, acknowledge, resolve) holds MONITOR_LOCK from before its
+   * first write, so the streams' seqs follow commit order without a lock of their own.
+   */
+  async function appendSystemEvent(tx: Db, namespace: string, type: 'SYSTEM_ALERT' | 'SYSTEM_HEALTH', data: unknown, now: Date) {
     const [stream] = await tx
       .insert(systemStreams)
       .values({ namespace, lastSeq: 1 })
       .onConflictDoUpdate({ target: systemStreams.namespace, set: { lastSeq: sql`${systemStreams.lastSeq} + 1` } })
       .returning();
-    await tx.insert(events).values({
-      namespace,
-      seq: stream!.lastSeq,
-      type: 'SYSTEM_ALERT',
-      data: alertSnapshot(alert),
-      timestamp: now,
-    });
+    await tx.insert(events).values({ namespace, seq: stream!.lastSeq, type, data, timestamp: now });
     return namespace;
   }
 
-  async function appendHealthEvent(tx: Db, current: SystemHealth, now: Date) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`system:${SYSTEM_NAMESPACE}`}, 0))`);
-    const [stream] = await tx
-      .insert(systemStreams)
-      .values({ namespace: SYSTEM_NAMESPACE, lastSeq: 1 })
-      .onConflictDoUpdate({ target: systemStreams.namespace, set: { lastSeq: sql`${systemStreams.lastSeq} + 1` } })
-      .returning();
-    await tx.insert(events).values({
-      namespace: SYSTEM_NAMESPACE,
-      seq: stream!.lastSeq,
-      type: 'SYSTEM_HEALTH',
-      data: { status: current.status, components: current.components.map((c) => ({ component: c.component, status: c.status, message: c.message })) },
-      timestamp: now,
-    });
-  }
+  const appendAlertEvent = (tx: Db, alert: AlertRow, now: Date) =>
+    appendSystemEvent(tx, alert.namespace ?? SYSTEM_NAMESPACE, 'SYSTEM_ALERT', alertSnapshot(alert), now);
+
+  const healthEventData = (current: SystemHealth) => ({
+    status: current.status,
+    components: current.components.map((c) => ({ component: c.component, status: c.status, message: c.message })),
+  });
 
   function toRow(condition: Condition, state: AlertState, id: string = randomUUID()): AlertRow {
     return {
@@ -363,7 +375,7 @@ export function createMonitor(deps: Deps) {
       trackOutage(current, now);
       return false;
     }
-    const found = await conditions(current, now);
+    const { found, unknown } = await conditions(current, now);
     const byFingerprint = new Map(found.map((c) => [fingerprintOf(c), c]));
     const touched = new Set<string>();
 
@@ -374,7 +386,7 @@ export function createMonitor(deps: Deps) {
       for (const alert of unwritten.values()) {
         // Every instance kept its own copy during the outage: the first to write it announces it.
         const [inserted] = await tx.insert(alerts).values(alert).onConflictDoNothing().returning();
-        if (inserted && inserted.status !== 'PENDING') touched.add(await appendSystemEvent(write, inserted, now));
+        if (inserted && inserted.status !== 'PENDING') touched.add(await appendAlertEvent(write, inserted, now));
       }
       unwritten.clear();
 
@@ -383,6 +395,7 @@ export function createMonitor(deps: Deps) {
       for (const alert of open) {
         seen.add(alert.fingerprint);
         const condition = byFingerprint.get(alert.fingerprint);
+        if (!condition && unknown.has(alert.rule)) continue;
         const { state, transition } = advanceAlert(alert, condition !== undefined, now, timing);
         if (transition === 'DISCARDED') {
           await tx.delete(alerts).where(eq(alerts.id, alert.id));
@@ -402,7 +415,7 @@ export function createMonitor(deps: Deps) {
           .where(eq(alerts.id, alert.id))
           .returning();
         if (transition) {
-          touched.add(await appendSystemEvent(write, updated!, now));
+          touched.add(await appendAlertEvent(write, updated!, now));
         }
       }
       for (const [fingerprint, condition] of byFingerprint) {
@@ -410,14 +423,13 @@ export function createMonitor(deps: Deps) {
         const { state, transition } = advanceAlert(null, true, now, timing);
         const [inserted] = await tx.insert(alerts).values(toRow(condition, state!)).onConflictDoNothing().returning();
         if (inserted && transition) {
-          touched.add(await appendSystemEvent(write, inserted, now));
+          touched.add(await appendAlertEvent(write, inserted, now));
         }
       }
 
       const [previous] = await tx.select().from(monitorState).where(eq(monitorState.id, 1));
       if (previous?.healthStatus !== current.status) {
-        await appendHealthEvent(write, current, now);
-        touched.add(SYSTEM_NAMESPACE);
+        touched.add(await appendSystemEvent(write, SYSTEM_NAMESPACE, 'SYSTEM_HEALTH', healthEventData(current), now));
       }
       await tx
         .insert(monitorState)
@@ -447,7 +459,7 @@ export function createMonitor(deps: Deps) {
       const changes = patch(alert, now);
       if (!changes) return { alert, changed: false };
       const [updated] = await tx.update(alerts).set(changes).where(eq(alerts.id, id)).returning();
-      const namespace = await appendSystemEvent(tx as unknown as Db, updated!, now);
+      const namespace = await appendAlertEvent(tx as unknown as Db, updated!, now);
       return { alert: updated!, changed: true, namespace };
     });
     if (result.changed) bus.publish({ namespace: result.namespace!, executionId: null });
