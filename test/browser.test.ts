@@ -124,3 +124,22 @@ describe.runIf(!onPostgres && existsSync(CHROMIUM))('the dashboard in a real bro
     expect(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
   });
 });
+
+describe.runIf(!onPostgres && existsSync(CHROMIUM))('the dashboard on a protected server', () => {
+  it('asks for an API key, then goes live with it', async () => {
+    const admin = 'd'.repeat(32);
+    const server = await startServer({ env: { RUNWATCH_ADMIN_KEY: admin } });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.url.replace('/graphql', '/'));
+      await page.locator('#connection[data-state=locked]').waitFor({ timeout: 10_000 });
+      await page.locator('#key-input').fill(admin);
+      await page.locator('#key-form button').click();
+      await page.locator('#connection[data-state=live]').waitFor({ timeout: 10_000 });
+      await page.locator('#health li').first().waitFor({ timeout: 10_000 });
+    } finally {
+      await browser.close();
+    }
+  });
+});
