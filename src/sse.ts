@@ -3,6 +3,7 @@ import type { ApiKeyService } from './auth/keys.js';
 import type { Authenticator, Principal } from './auth/auth.js';
 import { sendError } from './auth/http.js';
 import type { Logger } from './logger.js';
+import { createStallMeter } from './stall-meter.js';
 
 export interface SseOptions {
   authenticator: Authenticator;
@@ -22,7 +23,8 @@ export const isEventStream = (req: IncomingMessage) => String(req.headers.accept
  */
 export function createSseStreams(options: SseOptions, logger: Logger) {
   const log = logger.child({ component: 'sse' });
-  const streams = new Map<ServerResponse, { principal: Principal; stalledSince: number | null }>();
+  const streams = new Map<ServerResponse, { principal: Principal }>();
+  const stalls = createStallMeter(Math.max(50, Math.min(options.recheckMs, options.slowConsumerMs / 4)));
   const perKey = new Map<string, number>();
 
   const forget = (res: ServerResponse) => {
@@ -37,11 +39,10 @@ export function createSseStreams(options: SseOptions, logger: Logger) {
   let checking: Promise<void> | null = null;
   const check = () =>
     (checking ??= (async () => {
-      const now = Date.now();
+      const elapsed = stalls.startRound();
       for (const [res, stream] of [...streams]) {
-        const stalled = res.writableNeedDrain;
-        stream.stalledSince = stalled ? (stream.stalledSince ?? now) : null;
-        const slow = (stream.stalledSince !== null && now - stream.stalledSince > options.slowConsumerMs) || res.writableLength > options.maxBufferedBytes;
+        const stalledMs = stalls.observe(res, res.writableNeedDrain, elapsed);
+        const slow = stalledMs > options.slowConsumerMs || res.writableLength > options.maxBufferedBytes;
         const valid = slow || (await options.authenticator.stillValid(stream.principal).catch(() => true));
         if (!slow && valid) continue;
         log.info({ key: stream.principal.name, slow }, slow ? 'closing a slow SSE consumer' : 'closing an SSE stream whose API key is no longer valid');
@@ -49,7 +50,7 @@ export function createSseStreams(options: SseOptions, logger: Logger) {
         res.destroy();
       }
     })().finally(() => (checking = null)));
-  const timer = setInterval(() => void check(), Math.max(50, Math.min(options.recheckMs, options.slowConsumerMs / 4)));
+  const timer = setInterval(() => void check(), stalls.intervalMs);
   timer.unref();
   const stopWatchingKeys = options.keys.onChange(({ kind }) => {
     if (kind === 'revoked' || kind === 'created') void Promise.resolve().then(check);
@@ -66,7 +67,7 @@ export function createSseStreams(options: SseOptions, logger: Logger) {
         });
         return false;
       }
-      streams.set(res, { principal, stalledSince: null });
+      streams.set(res, { principal });
       perKey.set(principal.id, open + 1);
       res.once('close', () => forget(res));
       return true;

@@ -9,6 +9,7 @@ import type { ApiKeyService } from './auth/keys.js';
 import type { ErrorCode } from './errors.js';
 import { withCode } from './graphql/errors.js';
 import type { Logger } from './logger.js';
+import { createStallMeter } from './stall-meter.js';
 
 /** Close codes clients treat as "reconnect and resume from your cursor". */
 export const CLOSE_SERVICE_RESTART = 1012;
@@ -33,7 +34,7 @@ export interface WebSocketAuth {
 
 export interface WebSocketOptions {
   keepAliveMs: number;
-  /** A socket whose oldest unsent message is older than this is a slow consumer. */
+  /** A socket with a send waiting and none completing for this long is a slow consumer. */
   slowConsumerMs: number;
   maxBufferedBytes: number;
   maxPayloadBytes: number;
@@ -62,11 +63,13 @@ export function attachWebSockets(
   const log = logger.child({ component: 'ws' });
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: options.maxPayloadBytes });
   const stats = { slowConsumerCloses: 0 };
-  const pendingSince = new WeakMap<WebSocket, number[]>();
+  // Sends queued and flushed per socket: a socket is stuck while a send waits and none completes.
+  const flow = new WeakMap<WebSocket, { queued: number; flushed: number; flushedAtLastCheck: number }>();
+  const stalls = createStallMeter(Math.max(50, Math.min(1_000, options.slowConsumerMs / 4)));
 
   wsServer.on('connection', (socket) => {
-    const pending: number[] = [];
-    pendingSince.set(socket, pending);
+    const counts = { queued: 0, flushed: 0, flushedAtLastCheck: 0 };
+    flow.set(socket, counts);
     const send = socket.send.bind(socket) as (data: unknown, cb?: (err?: Error) => void) => void;
     // graphql-ws awaits each send before pulling the next event. Acknowledging a send as soon as it
     // is queued, while the socket's backlog is small, lets writes to one socket pipeline (fewer
@@ -83,7 +86,7 @@ export function attachWebSockets(
           transport.uncork();
         });
       }
-      pending.push(Date.now());
+      counts.queued++;
       let acknowledged = false;
       const acknowledge = (err?: Error) => {
         if (acknowledged) return;
@@ -91,7 +94,7 @@ export function attachWebSockets(
         cb?.(err);
       };
       send(data, (err) => {
-        pending.shift();
+        counts.flushed++;
         acknowledge(err);
       });
       if (socket.bufferedAmount < PIPELINE_LOW_WATER_BYTES) queueMicrotask(acknowledge);
@@ -101,11 +104,13 @@ export function attachWebSockets(
   // Each subscription awaits its previous send, so a client that stops reading stalls its own
   // feeds instead of filling memory; this closes it once the stall passes the bound.
   const guard = setInterval(() => {
-    const now = Date.now();
+    const elapsed = stalls.startRound();
     for (const socket of wsServer.clients) {
-      const pending = pendingSince.get(socket);
-      const stalledMs = pending?.length ? now - pending[0]! : 0;
-      if (socket.readyState !== socket.OPEN) continue;
+      const counts = flow.get(socket);
+      if (!counts || socket.readyState !== socket.OPEN) continue;
+      const stuck = counts.flushed < counts.queued && counts.flushed === counts.flushedAtLastCheck;
+      counts.flushedAtLastCheck = counts.flushed;
+      const stalledMs = stalls.observe(socket, stuck, elapsed);
       if (stalledMs > options.slowConsumerMs || socket.bufferedAmount > options.maxBufferedBytes) {
         stats.slowConsumerCloses++;
         log.warn({ stalledMs, bufferedBytes: socket.bufferedAmount }, 'closing a slow consumer');
@@ -113,7 +118,7 @@ export function attachWebSockets(
         setTimeout(() => socket.terminate(), 5_000).unref();
       }
     }
-  }, Math.max(50, Math.min(1_000, options.slowConsumerMs / 4)));
+  }, stalls.intervalMs);
   guard.unref();
 
   // Who each socket is (set by connection_init), and how many sockets each key holds.

@@ -82,9 +82,9 @@ describe('SSE streams follow the same rules as WebSockets', () => {
       server.app.services.bus.publish({ namespace: 'default', executionId });
     }
     // The server drops the stalled stream (its feed unwinds); once the client reads again it sees the end.
-    await eventually(() => server.app.services.live.watcher.size === 1, 10_000, 'the stalled stream dropped');
+    await eventually(() => server.app.services.live.watcher.size === 1, 25_000, 'the stalled stream dropped');
     resume();
     await closed;
     expect(healthy.isClosed()).toBe(false);
-  }, 20_000);
+  }, 40_000);
 });
