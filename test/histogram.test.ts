@@ -92,7 +92,7 @@ describe('log-scale histogram', () => {
         });
       }
       for (let i = 0; i < deltas.length; i += 6) {
-        await Promise.all(deltas.slice(i, i + 6).map((d) => db.transaction((tx) => writeRollups(tx as never, d))));
+        await Promise.all(deltas.slice(i, i + 6).map((d) => db.transaction((tx) => writeRollups(tx as never, [d]))));
       }
       all[name] = values;
     }

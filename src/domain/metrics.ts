@@ -123,7 +123,7 @@ export interface RollupDelta {
   steps: StepDelta[];
 }
 
-const emptyExecutionDelta = (): ExecutionDelta => ({
+export const emptyExecutionDelta = (): ExecutionDelta => ({
   total: 0,
   completed: 0,
   failed: 0,
@@ -134,7 +134,7 @@ const emptyExecutionDelta = (): ExecutionDelta => ({
   slaTracked: 0,
   slaViolations: 0,
 });
-const emptyStepDelta = (type: string): StepDelta => ({
+export const emptyStepDelta = (type: string): StepDelta => ({
   type,
   total: 0,
   completed: 0,
@@ -144,6 +144,15 @@ const emptyStepDelta = (type: string): StepDelta => ({
   firstAttemptCompleted: 0,
   durations: [],
 });
+
+/** Adds `d` to `into`: every count summed, every list of samples appended. */
+export function addDelta<D extends ExecutionDelta | StepDelta>(into: D, d: D) {
+  const sums = into as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(d)) {
+    if (typeof value === 'number') (sums[key] as number) += value;
+    else if (Array.isArray(value)) (sums[key] as number[]).push(...(value as number[]));
+  }
+}
 
 const FINAL: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 const FINAL_STEP: readonly StepStatus[] = ['COMPLETED', 'FAILED', 'TIMED_OUT', 'SKIPPED', 'CANCELLED'];

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { NamespaceScope } from '../db/repository.js';
-import { events, executions, steps, type ExecutionRow, type StepRow } from '../db/schema.js';
+import type { ExecutionRow, StepRow } from '../db/schema.js';
 import {
   applyExecutionCommand,
   applyStepCommand,
@@ -11,12 +10,11 @@ import {
   type ExecutionCommand,
   type NewEvent,
   type StepCommand,
-  type StepPatch,
 } from '../domain/lifecycle.js';
-import { changeDelta, createdDelta } from '../domain/metrics.js';
+import { changeDelta, createdDelta, type RollupDelta } from '../domain/metrics.js';
 import { badInput, DomainError, notFound } from '../errors.js';
-import { encodeWakeUp, WAKE_UP_CHANNEL, type EventBus } from './bus.js';
-import { writeRollups } from './rollups.js';
+import type { EventBus } from './bus.js';
+import { lockAndLoad, writeBatch, type BatchWrites, type Targets } from './writes.js';
 
 export interface Clock {
   now(): Date;
@@ -44,6 +42,7 @@ const createInput = z.object({
   queued: z.boolean().nullish(),
 });
 export type CreateExecutionInput = z.input<typeof createInput>;
+type ValidCreateInput = z.output<typeof createInput>;
 
 /** Parses with zod and turns every problem into one BAD_USER_INPUT naming the fields. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
@@ -55,183 +54,272 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
 
 const inScope = (scope: NamespaceScope, namespace: string) => scope === null || scope.includes(namespace);
 
+/** One engine command; ids are database ids. */
+export type IngestCommand =
+  | { kind: 'createExecution'; input: CreateExecutionInput }
+  | { kind: 'executionCommand'; executionId: string; command: ExecutionCommand }
+  | { kind: 'stepCommand'; stepId: string; command: StepCommand };
+
+/** A command ready to apply: a create's input already parsed (outside the transaction), or why it cannot apply. */
+type PreparedCommand =
+  | Exclude<IngestCommand, { kind: 'createExecution' }>
+  | { kind: 'createExecution'; input: ValidCreateInput }
+  | { kind: 'invalid'; error: DomainError };
+
+/** A command's result: the execution (and step) as the command left them, or why it changed nothing. */
+export type IngestOutcome =
+  | { ok: true; execution: ExecutionRow; step: StepRow | null }
+  | { ok: false; error: DomainError };
+
+const externalKey = (namespace: string, externalId: string) => JSON.stringify([namespace, externalId]);
+
+const isExternalIdConflict = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.message.includes('executions_namespace_external_id_key') || isExternalIdConflict((error as { cause?: unknown }).cause));
+
 /**
- * The engine's write path. Each command runs in one transaction that locks the execution, applies
- * the pure lifecycle rules, writes the new state and its events with the next seqs, then wakes
- * subscribers after commit.
+ * A batch's executions as its commands so far have left them, and everything those commands
+ * wrote: commands apply in memory, one after the other, and the batch is written at the end.
+ */
+class Batch {
+  readonly executions = new Map<string, ExecutionRow>();
+  /** Steps by execution id, in position order. */
+  readonly steps = new Map<string, StepRow[]>();
+  readonly executionOfStep = new Map<string, string>();
+  /** Execution ids by namespace and external id. */
+  readonly byExternalId = new Map<string, string>();
+  readonly created = new Set<string>();
+  /** Changed executions, in the order of their first change. */
+  readonly changed = new Set<string>();
+  readonly changedSteps = new Set<string>();
+  readonly events: BatchWrites['events'] = [];
+  readonly deltas: RollupDelta[] = [];
+
+  constructor(
+    loaded: { executions: ExecutionRow[]; steps: StepRow[] },
+    readonly scope: NamespaceScope,
+    readonly now: Date,
+  ) {
+    for (const execution of loaded.executions) this.remember(execution, []);
+    for (const step of loaded.steps) {
+      this.steps.get(step.executionId)!.push(step);
+      this.executionOfStep.set(step.id, step.executionId);
+    }
+  }
+
+  private remember(execution: ExecutionRow, steps: StepRow[]) {
+    this.executions.set(execution.id, execution);
+    if (!this.steps.has(execution.id)) this.steps.set(execution.id, steps);
+    if (execution.externalId !== null) this.byExternalId.set(externalKey(execution.namespace, execution.externalId), execution.id);
+  }
+
+  apply(command: PreparedCommand): IngestOutcome {
+    try {
+      if (command.kind === 'invalid') throw command.error;
+      if (command.kind === 'createExecution') return { ok: true, execution: this.create(command.input), step: null };
+      if (command.kind === 'executionCommand') {
+        const { executionId } = command;
+        const execution = this.change(executionId, () => notFound('Execution', executionId), (e, steps) =>
+          applyExecutionCommand(e, steps, command.command, this.now),
+        );
+        return { ok: true, execution, step: null };
+      }
+      const { stepId } = command;
+      const stepOf = (steps: StepRow[]) => steps.find((s) => s.id === stepId)!;
+      const execution = this.change(this.executionOfStep.get(stepId), () => notFound('Step', stepId), (e, steps) =>
+        applyStepCommand(e, steps, stepOf(steps), command.command, this.now),
+      );
+      return { ok: true, execution, step: stepOf(this.steps.get(execution.id)!) };
+    } catch (error) {
+      if (error instanceof DomainError) return { ok: false, error };
+      throw error;
+    }
+  }
+
+  private create(input: ValidCreateInput): ExecutionRow {
+    const existing = input.externalId ? this.byExternalId.get(externalKey(input.namespace, input.externalId)) : undefined;
+    if (existing) return this.executions.get(existing)!;
+    const now = this.now;
+    const execution: ExecutionRow = {
+      id: randomUUID(),
+      namespace: input.namespace,
+      workflow: input.workflow,
+      externalId: input.externalId ?? null,
+      status: input.queued ? 'QUEUED' : 'PENDING',
+      labels: input.labels ?? null,
+      error: null,
+      slaMs: input.slaMs ?? null,
+      timeoutMs: input.timeoutMs ?? null,
+      createdAt: now,
+      queuedAt: input.queued ? now : null,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+      lastSeq: 0,
+    };
+    const steps: StepRow[] = input.steps.map((step, position) => ({
+      id: randomUUID(),
+      executionId: execution.id,
+      position,
+      name: step.name,
+      type: step.type,
+      status: 'PENDING',
+      progressPercent: 0,
+      message: null,
+      attempt: 1,
+      error: null,
+      decision: null,
+      startedAt: null,
+      finishedAt: null,
+    }));
+    const newEvents: NewEvent[] = [{ type: 'EXECUTION_CREATED', data: { workflow: input.workflow, steps: steps.length } }];
+    if (input.queued) newEvents.push({ type: 'EXECUTION_QUEUED', data: {} });
+    this.remember(execution, steps);
+    for (const step of steps) this.executionOfStep.set(step.id, execution.id);
+    this.created.add(execution.id);
+    this.deltas.push(createdDelta(execution, steps));
+    return this.record(execution, newEvents);
+  }
+
+  /** Runs `decide` on the execution's current state and keeps what it changes. */
+  private change(
+    executionId: string | undefined,
+    missing: () => DomainError,
+    decide: (execution: ExecutionRow, steps: StepRow[]) => Change | null,
+  ): ExecutionRow {
+    const execution = executionId === undefined ? undefined : this.executions.get(executionId);
+    if (!execution || !inScope(this.scope, execution.namespace)) throw missing();
+    const steps = this.steps.get(execution.id)!;
+    const decided = decide(execution, steps);
+    if (!decided) return execution;
+    const next: ExecutionRow = { ...execution, ...decided.execution, updatedAt: this.now };
+    this.steps.set(
+      execution.id,
+      steps.map((step) => {
+        const patch = decided.steps.get(step.id);
+        if (!patch) return step;
+        this.changedSteps.add(step.id);
+        return { ...step, ...patch };
+      }),
+    );
+    const delta = changeDelta(execution, next, steps, decided.steps);
+    if (delta) this.deltas.push(delta);
+    return this.record(next, decided.events);
+  }
+
+  /** Appends the events with the execution's next seqs and keeps its new state. */
+  private record(execution: ExecutionRow, newEvents: NewEvent[]): ExecutionRow {
+    const next = { ...execution, lastSeq: execution.lastSeq + newEvents.length };
+    newEvents.forEach((event, i) =>
+      this.events.push({
+        namespace: execution.namespace,
+        executionId: execution.id,
+        stepId: event.stepId ?? null,
+        seq: execution.lastSeq + 1 + i,
+        type: event.type,
+        data: event.data,
+        timestamp: this.now,
+      }),
+    );
+    this.remember(next, []);
+    this.changed.add(next.id);
+    return next;
+  }
+
+  writes(crossInstance: boolean): BatchWrites {
+    const changed = [...this.changed].map((id) => this.executions.get(id)!);
+    const isNew = (executionId: string) => this.created.has(executionId);
+    return {
+      createdExecutions: changed.filter((e) => isNew(e.id)),
+      createdSteps: changed.filter((e) => isNew(e.id)).flatMap((e) => this.steps.get(e.id)!),
+      changedExecutions: changed.filter((e) => !isNew(e.id)),
+      changedSteps: changed.filter((e) => !isNew(e.id)).flatMap((e) => this.steps.get(e.id)!.filter((s) => this.changedSteps.has(s.id))),
+      events: this.events,
+      deltas: this.deltas,
+      wakeUps: crossInstance ? changed.map((e) => ({ namespace: e.namespace, executionId: e.id })) : null,
+    };
+  }
+}
+
+function prepare(command: IngestCommand, scope: NamespaceScope): PreparedCommand {
+  if (command.kind !== 'createExecution') return command;
+  try {
+    const input = parseInput(createInput, command.input);
+    if (!inScope(scope, input.namespace)) {
+      throw new DomainError('FORBIDDEN', `You may not write to namespace "${input.namespace}"`);
+    }
+    return { kind: 'createExecution', input };
+  } catch (error) {
+    if (error instanceof DomainError) return { kind: 'invalid', error };
+    throw error;
+  }
+}
+
+/** What a batch must lock and read before its commands can apply. */
+function targetsOf(commands: readonly PreparedCommand[]): Targets {
+  const targets: Targets = { executionIds: [], stepIds: [], externalIds: [] };
+  for (const command of commands) {
+    if (command.kind === 'executionCommand') targets.executionIds.push(command.executionId);
+    else if (command.kind === 'stepCommand') targets.stepIds.push(command.stepId);
+    else if (command.kind === 'createExecution' && command.input.externalId) {
+      targets.externalIds.push({ namespace: command.input.namespace, externalId: command.input.externalId });
+    }
+  }
+  return targets;
+}
+
+/**
+ * The engine's write path. A batch of commands runs in one transaction: it locks every execution
+ * the commands name, reads them, applies the pure lifecycle rules in memory in command order (each
+ * command sees what the ones before it did), writes the new state, events (gap-free seqs) and
+ * rollups in a fixed number of statements, then wakes subscribers after commit. A command that
+ * fails changes nothing and the others still apply. Single mutations are batches of one.
  */
 export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clock; crossInstance: boolean }) {
   const { db, bus, clock } = deps;
 
-  /** The event insert (and the NOTIFY), issued without waiting so they share a round trip with other writes. */
-  function insertEvents(tx: Db, execution: { id: string; namespace: string }, firstSeq: number, newEvents: NewEvent[], now: Date) {
-    const writes: PromiseLike<unknown>[] = [
-      tx.insert(events).values(
-        newEvents.map((event, i) => ({
-          namespace: execution.namespace,
-          executionId: execution.id,
-          stepId: event.stepId ?? null,
-          seq: firstSeq + i,
-          type: event.type,
-          data: event.data,
-          timestamp: now,
-        })),
-      ),
-    ];
-    if (deps.crossInstance) {
-      const payload = encodeWakeUp({ namespace: execution.namespace, executionId: execution.id });
-      writes.push(tx.execute(sql`select pg_notify(${WAKE_UP_CHANNEL}, ${payload})`));
-    }
-    return Promise.all(writes);
-  }
-
-  async function createExecution(rawInput: CreateExecutionInput, scope: NamespaceScope = null): Promise<ExecutionRow> {
-    const input = parseInput(createInput, rawInput);
-    if (!inScope(scope, input.namespace)) {
-      throw new DomainError('FORBIDDEN', `You may not write to namespace "${input.namespace}"`);
-    }
-    const now = clock.now();
-    const id = randomUUID();
-    const newEvents: NewEvent[] = [
-      { type: 'EXECUTION_CREATED', data: { workflow: input.workflow, steps: input.steps.length } },
-    ];
-    if (input.queued) newEvents.push({ type: 'EXECUTION_QUEUED', data: {} });
-
-    const created = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(executions)
-        .values({
-          id,
-          namespace: input.namespace,
-          workflow: input.workflow,
-          externalId: input.externalId ?? null,
-          status: input.queued ? 'QUEUED' : 'PENDING',
-          labels: input.labels ?? null,
-          slaMs: input.slaMs ?? null,
-          timeoutMs: input.timeoutMs ?? null,
-          createdAt: now,
-          queuedAt: input.queued ? now : null,
-          updatedAt: now,
-          lastSeq: newEvents.length,
-        })
-        .onConflictDoNothing({ target: [executions.namespace, executions.externalId] })
-        .returning();
-      if (!row) return null;
-      if (input.steps.length > 0) {
-        await tx.insert(steps).values(
-          input.steps.map((step, position) => ({
-            id: randomUUID(),
-            executionId: id,
-            position,
-            name: step.name,
-            type: step.type,
-            status: 'PENDING' as const,
-          })),
-        );
+  async function ingest(commands: readonly IngestCommand[], scope: NamespaceScope = null): Promise<IngestOutcome[]> {
+    const prepared = commands.map((command) => prepare(command, scope));
+    if (prepared.every((command) => command.kind === 'invalid')) return prepared.map((command) => ({ ok: false, error: command.error }));
+    const targets = targetsOf(prepared);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { batch, outcomes } = await db.transaction(async (tx) => {
+          const batch = new Batch(await lockAndLoad(tx as unknown as Db, targets), scope, clock.now());
+          const outcomes = prepared.map((command) => batch.apply(command));
+          await writeBatch(tx as unknown as Db, batch.writes(deps.crossInstance));
+          return { batch, outcomes };
+        });
+        for (const id of batch.changed) bus.publish({ namespace: batch.executions.get(id)!.namespace, executionId: id });
+        return outcomes;
+      } catch (error) {
+        // Another transaction created one of these external ids since we looked: the next attempt finds it.
+        if (!isExternalIdConflict(error) || attempt >= 5) throw error;
       }
-      await writeRollups(tx as unknown as Db, createdDelta(row, input.steps));
-      await insertEvents(tx as unknown as Db, row, 1, newEvents, now);
-      return row;
-    });
-    if (created) {
-      bus.publish({ namespace: created.namespace, executionId: created.id });
-      return created;
     }
-    const [existing] = await db
-      .select()
-      .from(executions)
-      .where(and(eq(executions.namespace, input.namespace), eq(executions.externalId, input.externalId!)));
-    if (!existing) throw new Error('createExecution conflicted but found no existing execution');
-    return existing;
   }
 
-  /**
-   * Runs `decide` on the locked execution and writes what it returns. The target is the execution
-   * or one of its steps (then the step lookup rides along with the lock).
-   *
-   * Round trips: statements issued together are pipelined on the transaction's connection and run
-   * in the order issued, so the lock, then both reads (each with a snapshot taken after the lock is
-   * held) share one round trip, and every write of the change shares the next.
-   */
-  async function change<T>(
-    target: { executionId: string } | { stepId: string },
-    scope: NamespaceScope,
-    missing: () => Error,
-    decide: (execution: ExecutionRow, steps: StepRow[], now: Date) => Change | null,
-    pick: (execution: ExecutionRow, steps: StepRow[]) => T,
-  ): Promise<T> {
-    const result = await db.transaction(async (tx) => {
-      // An advisory lock, not FOR UPDATE: it is taken before this transaction gets an xid, so
-      // writers of one execution get increasing xids and feeds keep its events in seq order.
-      // A step's execution_id never changes, so reading it in the locking statement is safe.
-      const lock =
-        'executionId' in target
-          ? tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${target.executionId}, 0))`)
-          : tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${steps.executionId}::text, 0)) from ${steps} where ${steps.id} = ${target.stepId}`);
-      const executionId =
-        'executionId' in target ? sql`${target.executionId}` : sql`(select ${steps.executionId} from ${steps} where ${steps.id} = ${target.stepId})`;
-      const [, [execution], stepRows] = await Promise.all([
-        lock,
-        tx.select().from(executions).where(sql`${executions.id} = ${executionId}`),
-        tx.select().from(steps).where(sql`${steps.executionId} = ${executionId}`).orderBy(asc(steps.position)),
-      ]);
-      if (!execution || !inScope(scope, execution.namespace)) throw missing();
-      const now = clock.now();
-      const decided = decide(execution, stepRows, now);
-      if (!decided) return { changed: false, execution, stepRows };
-
-      const lastSeq = execution.lastSeq + decided.events.length;
-      const next: ExecutionRow = { ...execution, ...decided.execution, updatedAt: now, lastSeq };
-      const [[updated]] = await Promise.all([
-        tx.update(executions).set({ ...decided.execution, updatedAt: now, lastSeq }).where(eq(executions.id, execution.id)).returning(),
-        ...[...groupIdenticalPatches(decided.steps)].map(([patch, ids]) => tx.update(steps).set(patch).where(inArray(steps.id, ids))),
-        writeRollups(tx as unknown as Db, changeDelta(execution, next, stepRows, decided.steps)),
-        insertEvents(tx as unknown as Db, execution, execution.lastSeq + 1, decided.events, now),
-      ]);
-      const patchedSteps = stepRows.map((s) => ({ ...s, ...decided.steps.get(s.id) }));
-      return { changed: true, execution: updated!, stepRows: patchedSteps };
-    });
-    if (result.changed) bus.publish({ namespace: result.execution.namespace, executionId: result.execution.id });
-    return pick(result.execution, result.stepRows);
+  async function one(command: IngestCommand, scope: NamespaceScope) {
+    const [outcome] = await ingest([command], scope);
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!;
   }
 
   return {
-    createExecution,
+    ingest,
 
-    executionCommand(executionId: string, command: ExecutionCommand, scope: NamespaceScope = null) {
-      return change(
-        { executionId },
-        scope,
-        () => notFound('Execution', executionId),
-        (execution, stepRows, now) => applyExecutionCommand(execution, stepRows, command, now),
-        (execution) => execution,
-      );
+    async createExecution(input: CreateExecutionInput, scope: NamespaceScope = null): Promise<ExecutionRow> {
+      return (await one({ kind: 'createExecution', input }, scope)).execution;
     },
 
-    stepCommand(stepId: string, command: StepCommand, scope: NamespaceScope = null) {
-      return change(
-        { stepId },
-        scope,
-        () => notFound('Step', stepId),
-        (execution, stepRows, now) => {
-          const step = stepRows.find((s) => s.id === stepId)!;
-          return applyStepCommand(execution, stepRows, step, command, now);
-        },
-        (_execution, stepRows) => stepRows.find((s) => s.id === stepId)!,
-      );
+    async executionCommand(executionId: string, command: ExecutionCommand, scope: NamespaceScope = null): Promise<ExecutionRow> {
+      return (await one({ kind: 'executionCommand', executionId, command }, scope)).execution;
+    },
+
+    async stepCommand(stepId: string, command: StepCommand, scope: NamespaceScope = null): Promise<StepRow> {
+      return (await one({ kind: 'stepCommand', stepId, command }, scope)).step!;
     },
   };
 }
 
 export type ExecutionService = ReturnType<typeof createExecutionService>;
-
-function groupIdenticalPatches(patches: Map<string, StepPatch>): Map<StepPatch, string[]> {
-  const byKey = new Map<string, { patch: StepPatch; ids: string[] }>();
-  for (const [id, patch] of patches) {
-    const key = JSON.stringify(patch);
-    const group = byKey.get(key) ?? { patch, ids: [] };
-    group.ids.push(id);
-    byKey.set(key, group);
-  }
-  return new Map([...byKey.values()].map((g) => [g.patch, g.ids]));
-}

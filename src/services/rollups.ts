@@ -1,7 +1,17 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { histogramOf, histogramToSql } from '../domain/histogram.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, type ExecutionDelta, type RollupDelta, type StepDelta } from '../domain/metrics.js';
+import {
+  addDelta,
+  DAY_MS,
+  emptyExecutionDelta,
+  emptyStepDelta,
+  HOUR_MS,
+  MINUTE_MS,
+  type ExecutionDelta,
+  type RollupDelta,
+  type StepDelta,
+} from '../domain/metrics.js';
 
 /** Rollup tables per level, with the name of their time column. */
 export const ROLLUP_LEVELS = [
@@ -31,57 +41,96 @@ function stats(values: number[]) {
   return sql`${values.length}, ${sum}::float8, ${Math.min(...values)}::float8, ${Math.max(...values)}::float8, ${histogramToSql(histogramOf(values))}::integer[]`;
 }
 
-function executionUpsert(table: string, column: string, key: SQL, d: ExecutionDelta): SQL {
-  const set = [
-    sumOf(['total', 'completed', 'failed', 'cancelled', 'timed_out', 'sla_tracked', 'sla_violations']),
-  ];
-  if (d.durations.length) set.push(sumOf(['duration_count', 'duration_sum_ms']), minMax('duration'));
-  if (d.queueTimes.length) set.push(sumOf(['queue_count', 'queue_sum_ms']), minMax('queue'));
+/** One rollup row to add: its key (namespace, workflow, time bucket and, for steps, type) and its delta. */
+interface Row<D> {
+  namespace: string;
+  workflow: string;
+  at: number;
+  delta: D;
+}
+
+function executionUpsert(table: string, column: string, rows: Row<ExecutionDelta>[]): SQL {
+  const withDurations = rows.some((r) => r.delta.durations.length > 0);
+  const withQueueTimes = rows.some((r) => r.delta.queueTimes.length > 0);
+  const set = [sumOf(['total', 'completed', 'failed', 'cancelled', 'timed_out', 'sla_tracked', 'sla_violations'])];
+  if (withDurations) set.push(sumOf(['duration_count', 'duration_sum_ms']), minMax('duration'));
+  if (withQueueTimes) set.push(sumOf(['queue_count', 'queue_sum_ms']), minMax('queue'));
+  const values = rows.map(
+    ({ namespace, workflow, at, delta: d }) =>
+      sql`(${namespace}, ${workflow}, ${new Date(at).toISOString()}::timestamptz, ${d.total}, ${d.completed}, ${d.failed}, ${d.cancelled},
+        ${d.timedOut}, ${stats(d.durations)}, ${stats(d.queueTimes)}, ${d.slaTracked}, ${d.slaViolations})`,
+  );
   return sql`insert into ${sql.raw(table)} as t (namespace, workflow, ${sql.raw(column)}, total, completed, failed, cancelled, timed_out,
       duration_count, duration_sum_ms, duration_min_ms, duration_max_ms, duration_histogram,
       queue_count, queue_sum_ms, queue_min_ms, queue_max_ms, queue_histogram, sla_tracked, sla_violations)
-    values (${key}, ${d.total}, ${d.completed}, ${d.failed}, ${d.cancelled}, ${d.timedOut},
-      ${stats(d.durations)}, ${stats(d.queueTimes)}, ${d.slaTracked}, ${d.slaViolations})
+    values ${sql.join(values, sql`, `)}
     on conflict (namespace, workflow, ${sql.raw(column)}) do update set ${sql.raw(set.join(', '))}
-      ${d.durations.length ? sql`, ${mergeHistogram('duration_histogram')}` : sql``}
-      ${d.queueTimes.length ? sql`, ${mergeHistogram('queue_histogram')}` : sql``}`;
+      ${withDurations ? sql`, ${mergeHistogram('duration_histogram')}` : sql``}
+      ${withQueueTimes ? sql`, ${mergeHistogram('queue_histogram')}` : sql``}`;
 }
 
-function stepUpsert(table: string, column: string, key: SQL, deltas: StepDelta[]): SQL {
-  const withDurations = deltas.some((d) => d.durations.length > 0);
+function stepUpsert(table: string, column: string, rows: Row<StepDelta>[]): SQL {
+  const withDurations = rows.some((r) => r.delta.durations.length > 0);
   const set = [sumOf(['total', 'completed', 'failed', 'skipped', 'retries', 'first_attempt_completed'])];
   if (withDurations) set.push(sumOf(['duration_count', 'duration_sum_ms']), minMax('duration'));
-  const rows = deltas.map(
-    (d) =>
-      sql`(${key}, ${d.type}, ${d.total}, ${d.completed}, ${d.failed}, ${d.skipped}, ${d.retries}, ${d.firstAttemptCompleted}, ${stats(d.durations)})`,
+  const values = rows.map(
+    ({ namespace, workflow, at, delta: d }) =>
+      sql`(${namespace}, ${workflow}, ${new Date(at).toISOString()}::timestamptz, ${d.type}, ${d.total}, ${d.completed}, ${d.failed},
+        ${d.skipped}, ${d.retries}, ${d.firstAttemptCompleted}, ${stats(d.durations)})`,
   );
   return sql`insert into ${sql.raw(table)} as t (namespace, workflow, ${sql.raw(column)}, type, total, completed, failed, skipped, retries,
       first_attempt_completed, duration_count, duration_sum_ms, duration_min_ms, duration_max_ms, duration_histogram)
-    values ${sql.join(rows, sql`, `)}
+    values ${sql.join(values, sql`, `)}
     on conflict (namespace, workflow, type, ${sql.raw(column)}) do update set ${sql.raw(set.join(', '))}
       ${withDurations ? sql`, ${mergeHistogram('duration_histogram')}` : sql``}`;
 }
 
+/** Plain code-unit order, the same in every process (unlike localeCompare). */
+export const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+const byKey = (a: Row<unknown>, b: Row<unknown>) =>
+  compare(a.namespace, b.namespace) || compare(a.workflow, b.workflow) || compare(a.at, b.at);
+
+/** The deltas summed per rollup row of one level, in key order. */
+function rowsOfLevel(deltas: readonly RollupDelta[], ms: number) {
+  const executions = new Map<string, Row<ExecutionDelta>>();
+  const steps = new Map<string, Row<StepDelta>>();
+  for (const delta of deltas) {
+    const key = { namespace: delta.namespace, workflow: delta.workflow, at: Math.floor(delta.createdAt.getTime() / ms) * ms };
+    const id = JSON.stringify([key.namespace, key.workflow, key.at]);
+    if (delta.execution) {
+      const row = executions.get(id) ?? { ...key, delta: emptyExecutionDelta() };
+      executions.set(id, row);
+      addDelta(row.delta, delta.execution);
+    }
+    for (const step of delta.steps) {
+      const stepKey = JSON.stringify([id, step.type]);
+      const row = steps.get(stepKey) ?? { ...key, delta: emptyStepDelta(step.type) };
+      steps.set(stepKey, row);
+      addDelta(row.delta, step);
+    }
+  }
+  return {
+    executions: [...executions.values()].sort(byKey),
+    steps: [...steps.values()].sort((a, b) => byKey(a, b) || compare(a.delta.type, b.delta.type)),
+  };
+}
+
 /**
- * Writes a delta to the minute, hour and day rollups of the execution's creation time, as one
- * statement, inside the caller's transaction. Rows are always touched in the same order
- * (executions minute -> hour -> day, then steps by type), so concurrent writers cannot deadlock.
+ * Writes the deltas to the minute, hour and day rollups of each execution's creation time, as one
+ * statement, inside the caller's transaction; deltas that fall on the same rollup row are summed
+ * first. Rows are always touched in the same order (executions minute -> hour -> day, then steps,
+ * each table in key order), so concurrent writers cannot deadlock.
  */
-export async function writeRollups(tx: Db, delta: RollupDelta | null): Promise<void> {
-  if (!delta || (!delta.execution && delta.steps.length === 0)) return;
-  const created = delta.createdAt.getTime();
-  const steps = [...delta.steps].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+export function writeRollups(tx: Db, deltas: readonly RollupDelta[]): Promise<unknown> {
+  const levels = ROLLUP_LEVELS.map((level) => ({ level, rows: rowsOfLevel(deltas, level.ms) }));
   const parts: SQL[] = [];
-  for (const level of ROLLUP_LEVELS) {
-    const at = new Date(Math.floor(created / level.ms) * level.ms).toISOString();
-    const key = sql`${delta.namespace}, ${delta.workflow}, ${at}::timestamptz`;
-    if (delta.execution) parts.push(executionUpsert(level.executions, level.column, key, delta.execution));
+  for (const { level, rows } of levels) {
+    if (rows.executions.length) parts.push(executionUpsert(level.executions, level.column, rows.executions));
   }
-  for (const level of ROLLUP_LEVELS) {
-    const at = new Date(Math.floor(created / level.ms) * level.ms).toISOString();
-    const key = sql`${delta.namespace}, ${delta.workflow}, ${at}::timestamptz`;
-    if (steps.length) parts.push(stepUpsert(level.steps, level.column, key, steps));
+  for (const { level, rows } of levels) {
+    if (rows.steps.length) parts.push(stepUpsert(level.steps, level.column, rows.steps));
   }
+  if (parts.length === 0) return Promise.resolve();
   const ctes = parts.map((part, i) => sql`${sql.raw(`r${i}`)} as (${part})`);
-  await tx.execute(sql`with ${sql.join(ctes, sql`, `)} select 1`);
+  return tx.execute(sql`with ${sql.join(ctes, sql`, `)} select 1`);
 }
