@@ -68,6 +68,7 @@ const schema = z.object({
   MAX_QUERY_TOKENS: positiveInt.default(5_000),
   MAX_QUERY_DIRECTIVES: positiveInt.default(50),
   MAX_QUERY_COST: positiveInt.default(100_000),
+  MAX_INGEST_COMMANDS: positiveInt.default(500),
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.default(100),
   WS_MAX_SOCKETS_PER_KEY: positiveInt.default(50),
   RATE_LIMIT_PER_SECOND: positiveInt.default(100),

@@ -185,6 +185,27 @@ const CASES: Case[] = [
       classify: mutationOk(name),
     }),
   ),
+  ...(
+    [
+      ['ingest', 'NOT_FOUND', '$id: ID!', '{ reportStepProgress: { stepId: $id, percent: 40 } }', `step { ${S} }`],
+      ['ingest', 'FORBIDDEN', '$ns: String', '{ createExecution: { workflow: "matrix", namespace: $ns, steps: [] } }', `execution { ${E} }`],
+    ] as const
+  ).map(
+    ([name, elsewhere, decl, command, selection]): Case => ({
+      name,
+      kind: 'mutation',
+      scope: 'ingest',
+      elsewhere,
+      state: 'stepRunning',
+      query: `mutation(${decl}) { ${name}(commands: [${command}]) { ok error { code } ${selection} } }`,
+      variables: (f, ns) => (decl.startsWith('$id') ? { id: f.stepId } : { ns }),
+      // A command's refusal is its result, not an error of the request.
+      classify: (d) => {
+        const [result] = d.ingest as { ok: boolean; error: { code: Outcome } | null }[];
+        return result!.ok ? 'ok' : result!.error!.code;
+      },
+    }),
+  ),
   {
     name: 'createApiKey',
     kind: 'mutation',
@@ -415,7 +436,8 @@ function literal(type: GraphQLInputType): string {
   if (isListType(type)) return `[${literal(type.ofType)}]`;
   if (isEnumType(type)) return type.getValues()[0]!.name;
   if (isInputObjectType(type)) {
-    const fields = Object.values(type.getFields()).filter((f) => isNonNullType(f.type));
+    const all = Object.values(type.getFields());
+    const fields = type.isOneOf ? all.slice(0, 1) : all.filter((f) => isNonNullType(f.type));
     return `{ ${fields.map((f) => `${f.name}: ${literal(f.type)}`).join(', ')} }`;
   }
   switch (type.name) {

@@ -59,6 +59,10 @@ beforeAll(async () => {
   }, 10_000, 'the healthy subscription to start');
 });
 
+/** A batch: each command costs 1 + its selection (15 here), like a mutation of its own; MAX_QUERY_COST is 1000. */
+const INGEST = 'mutation($c: [IngestCommand!]!) { ingest(commands: $c) { ok execution { id steps { id } } } }';
+const commands = (n: number) => ({ c: Array.from({ length: n }, () => ({ startExecution: { id: 'not-an-id' } })) });
+
 const complexity: [string, string, Record<string, unknown> | undefined, string][] = [
   ['depth', '{ executions { edges { node { progress { currentStep { id } } } } } }', undefined, 'MAX_DEPTH'],
   ['aliases', `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: activeExecutions { executionId }`).join(' ')} }`, undefined, 'MAX_ALIASES'],
@@ -68,6 +72,7 @@ const complexity: [string, string, Record<string, unknown> | undefined, string][
   ['cost, first from a variable', 'query($n: Int) { executions(first: $n) { edges { node { id } } } }', { n: 500 }, 'MAX_COST'],
   ['cost, first from a default value', 'query($n: Int = 400) { executions(first: $n) { edges { node { id } } } }', undefined, 'MAX_COST'],
   ['cost, nested lists', '{ executions(first: 30) { edges { node { id steps { id name type status } } } } }', undefined, 'MAX_COST'],
+  ['cost, commands of a batch', INGEST, commands(100), 'MAX_COST'],
 ];
 
 describe('query complexity limits (QUERY_TOO_COMPLEX), HTTP and WebSocket alike', () => {
@@ -88,6 +93,7 @@ describe('query complexity limits (QUERY_TOO_COMPLEX), HTTP and WebSocket alike'
       ['query($n: Int) { executions(first: $n) { edges { node { id } } } }', { n: 100 }],
       [`{ ${Array.from({ length: 5 }, (_, i) => `a${i}: activeExecutions { executionId }`).join(' ')} }`, undefined],
       ['{ executions(first: 20) { edges { node { id steps { id name type status } } } } }', undefined],
+      [INGEST, commands(50)],
     ] as const) {
       const http = await post(server, query, variables, { key });
       expect(http.body?.errors, http.text).toBeUndefined();

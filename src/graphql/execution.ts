@@ -147,7 +147,7 @@ const StepInput = builder.inputType('StepInput', {
   fields: (t) => ({ name: t.string({ required: true }), type: t.string({ required: true }) }),
 });
 
-const CreateExecutionInput = builder.inputType('CreateExecutionInput', {
+export const CreateExecutionInput = builder.inputType('CreateExecutionInput', {
   fields: (t) => ({
     workflow: t.string({ required: true }),
     namespace: t.string(),

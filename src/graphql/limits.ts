@@ -13,6 +13,7 @@ import {
   Kind,
   NoSchemaIntrospectionCustomRule,
   validate,
+  valueFromASTUntyped,
   type ASTVisitor,
   type DocumentNode,
   type GraphQLSchema,
@@ -82,24 +83,26 @@ const PLAIN_LIST_FACTOR = 10;
 /**
  * Cost = every field 1, and a connection's selection times its page size: `first` as a literal,
  * from a variable (or its default), or DEFAULT_PAGE_SIZE when omitted. graphql-armor's cost limit
- * only reads literal `first`, so `first: $n` would pass as 1 there.
+ * only reads literal `first`, so `first: $n` would pass as 1 there. A field with a `listSizedBy`
+ * extension (`ingest`) costs 1 + (1 + its selection) per item of that argument, so a batch costs
+ * what its commands would as separate mutations.
  */
 export function listCostRule(limits: QueryLimits, variables: Readonly<Record<string, unknown>> | null | undefined): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const schema = context.getSchema();
     const fragmentCosts = new Map<string, number>();
 
+    /** An argument's value: its literal, or its variable's value (or that variable's default). */
+    function argumentValue(value: ValueNode | undefined, operation: OperationDefinitionNode): unknown {
+      if (value?.kind !== Kind.VARIABLE) return value && valueFromASTUntyped(value, variables);
+      const given = variables?.[value.name.value];
+      if (given !== undefined) return given;
+      const fallback = operation.variableDefinitions?.find((d) => d.variable.name.value === value.name.value)?.defaultValue;
+      return fallback && valueFromASTUntyped(fallback);
+    }
+
     function pageSize(value: ValueNode | undefined, operation: OperationDefinitionNode): number {
-      let first: unknown = undefined;
-      if (value?.kind === Kind.INT) first = Number(value.value);
-      else if (value?.kind === Kind.VARIABLE) {
-        const name = value.name.value;
-        first = variables?.[name];
-        if (first === undefined) {
-          const fallback = operation.variableDefinitions?.find((d) => d.variable.name.value === name)?.defaultValue;
-          if (fallback?.kind === Kind.INT) first = Number(fallback.value);
-        }
-      }
+      const first = argumentValue(value, operation);
       // Out-of-range or mistyped values fail later with BAD_USER_INPUT; count them at the cap.
       if (typeof first !== 'number' || !Number.isFinite(first)) return limits.defaultPageSize;
       return Math.max(1, Math.min(first, limits.maxPageSize));
@@ -118,15 +121,20 @@ export function listCostRule(limits: QueryLimits, variables: Readonly<Record<str
           const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
           if (!field) continue;
           const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
-          let multiplier = 1;
-          if (field.args.some((a) => a.name === 'first')) {
-            multiplier = pageSize(selection.arguments?.find((a) => a.name.value === 'first')?.value, operation);
-          } else if (isListType(unwrapped) && !parent!.name.endsWith('Connection')) {
-            multiplier = PLAIN_LIST_FACTOR;
-          }
+          const argument = (name: string) => selection.arguments?.find((a) => a.name.value === name)?.value;
           const inner = selection.selectionSet
             ? selectionCost(selection.selectionSet, getNamedType(field.type), operation, path)
             : 0;
+          const sizedBy = field.extensions.listSizedBy;
+          if (typeof sizedBy === 'string') {
+            // One result per item of that argument, each counted like a field of its own.
+            const items = argumentValue(argument(sizedBy), operation);
+            total += 1 + (Array.isArray(items) ? items.length : 1) * (1 + inner);
+            continue;
+          }
+          let multiplier = 1;
+          if (field.args.some((a) => a.name === 'first')) multiplier = pageSize(argument('first'), operation);
+          else if (isListType(unwrapped) && !parent!.name.endsWith('Connection')) multiplier = PLAIN_LIST_FACTOR;
           total += 1 + multiplier * inner;
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;

@@ -4,6 +4,7 @@ import './scalars.js';
 import './step.js';
 import './event.js';
 import './execution.js';
+import './ingest.js';
 import './metrics.js';
 import './monitoring.js';
 import './apikey.js';

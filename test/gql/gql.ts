@@ -43,6 +43,10 @@ type Documents = {
     "\n  query ExecutionEvents($id: ID!, $first: Int, $after: String) {\n    execution(id: $id) { events(first: $first, after: $after) { edges { node { ...EventFields } } pageInfo { hasNextPage endCursor } } }\n  }\n": typeof types.ExecutionEventsDocument,
     "\n  subscription LiveEvents($filter: EventFilter, $after: String) { events(filter: $filter, after: $after) { ...EventFields } }\n": typeof types.LiveEventsDocument,
     "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n": typeof types.LiveProgressDocument,
+    "\n  mutation Ingest($commands: [IngestCommand!]!) {\n    ingest(commands: $commands) {\n      ok\n      error { code message }\n      execution { id namespace externalId status error steps { id status } }\n      step { ...IngestStep }\n    }\n  }\n  fragment IngestStep on StepProgress { id status progressPercent message attempt error }\n": typeof types.IngestDocument,
+    "mutation IngestOk($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": typeof types.IngestOkDocument,
+    "\n  query IngestLog($id: ID!) {\n    execution(id: $id) {\n      status error\n      steps { ...IngestStep }\n      events(first: 500) { edges { node { seq type stepId data } } }\n    }\n  }\n": typeof types.IngestLogDocument,
+    "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": typeof types.IngestCountsDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": typeof types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": typeof types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": typeof types.MetricsWindowDocument,
@@ -108,6 +112,10 @@ const documents: Documents = {
     "\n  query ExecutionEvents($id: ID!, $first: Int, $after: String) {\n    execution(id: $id) { events(first: $first, after: $after) { edges { node { ...EventFields } } pageInfo { hasNextPage endCursor } } }\n  }\n": types.ExecutionEventsDocument,
     "\n  subscription LiveEvents($filter: EventFilter, $after: String) { events(filter: $filter, after: $after) { ...EventFields } }\n": types.LiveEventsDocument,
     "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n": types.LiveProgressDocument,
+    "\n  mutation Ingest($commands: [IngestCommand!]!) {\n    ingest(commands: $commands) {\n      ok\n      error { code message }\n      execution { id namespace externalId status error steps { id status } }\n      step { ...IngestStep }\n    }\n  }\n  fragment IngestStep on StepProgress { id status progressPercent message attempt error }\n": types.IngestDocument,
+    "mutation IngestOk($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": types.IngestOkDocument,
+    "\n  query IngestLog($id: ID!) {\n    execution(id: $id) {\n      status error\n      steps { ...IngestStep }\n      events(first: 500) { edges { node { seq type stepId data } } }\n    }\n  }\n": types.IngestLogDocument,
+    "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": types.IngestCountsDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": types.MetricsWindowDocument,
@@ -274,6 +282,22 @@ export function graphql(source: "\n  subscription LiveEvents($filter: EventFilte
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n"): (typeof documents)["\n  subscription LiveProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { executionId status progressPercent completedSteps totalSteps currentStep { name } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Ingest($commands: [IngestCommand!]!) {\n    ingest(commands: $commands) {\n      ok\n      error { code message }\n      execution { id namespace externalId status error steps { id status } }\n      step { ...IngestStep }\n    }\n  }\n  fragment IngestStep on StepProgress { id status progressPercent message attempt error }\n"): (typeof documents)["\n  mutation Ingest($commands: [IngestCommand!]!) {\n    ingest(commands: $commands) {\n      ok\n      error { code message }\n      execution { id namespace externalId status error steps { id status } }\n      step { ...IngestStep }\n    }\n  }\n  fragment IngestStep on StepProgress { id status progressPercent message attempt error }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IngestOk($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }"): (typeof documents)["mutation IngestOk($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IngestLog($id: ID!) {\n    execution(id: $id) {\n      status error\n      steps { ...IngestStep }\n      events(first: 500) { edges { node { seq type stepId data } } }\n    }\n  }\n"): (typeof documents)["\n  query IngestLog($id: ID!) {\n    execution(id: $id) {\n      status error\n      steps { ...IngestStep }\n      events(first: 500) { edges { node { seq type stepId data } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n"): (typeof documents)["\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
