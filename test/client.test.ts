@@ -34,6 +34,20 @@ describe('the engine client', () => {
     expect((await client.completeExecution(execution.id)).status).toBe('COMPLETED');
   });
 
+  it('sends a batch with ingest: one typed result per command, in order', async () => {
+    const client = createRunwatchClient({ url: server.url, apiKey: 'c'.repeat(32) });
+    const [created] = await client.ingest([{ createExecution: { workflow: 'client', steps: [{ name: 'a', type: 'http' }] } }]);
+    const execution = created!.execution!;
+    const stepId = execution.steps[0]!.id;
+    const results = await client.ingest([
+      { startExecution: { id: execution.id } },
+      { startStep: { stepId } },
+      { reportStepProgress: { stepId, percent: 150 } },
+      { reportStepProgress: { stepId, percent: 50, message: 'half' } },
+    ]);
+    expect(results.map((r) => r.error?.code ?? r.step?.progressPercent ?? r.execution?.status)).toEqual(['RUNNING', 0, 'BAD_USER_INPUT', 50]);
+  });
+
   it('retries network failures and 503s with backoff, and a retried create stays one execution', async () => {
     const network = flakyFetch(2);
     const client = createRunwatchClient({ url: server.url, apiKey: 'c'.repeat(32), fetch: network.fetch, baseDelayMs: 1 });

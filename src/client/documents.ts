@@ -48,3 +48,8 @@ export const RejectStep = graphql(`
     rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...ClientStep }
   }
 `);
+export const Ingest = graphql(`
+  mutation ClientIngest($commands: [IngestCommand!]!) {
+    ingest(commands: $commands) { ok execution { ...ClientExecution } step { ...ClientStep } error { code message } }
+  }
+`);

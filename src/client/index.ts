@@ -1,9 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import * as documents from './documents.js';
-import type { CreateExecutionInput } from './gql/graphql.js';
+import type { CreateExecutionInput, IngestCommand } from './gql/graphql.js';
 
-export type { CreateExecutionInput };
+export type { CreateExecutionInput, IngestCommand };
 
 export interface RunwatchClientOptions {
   /** The API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -32,9 +32,10 @@ const retryableStatus = new Set([502, 503, 504]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A typed client for execution engines: one method per engine mutation. Network failures are retried
- * with exponential backoff, which is safe because every mutation is idempotent (a repeat whose effect
- * already holds changes nothing); give createExecution an `externalId` to make it idempotent too.
+ * A typed client for execution engines: one method per engine mutation, and `ingest` for batches.
+ * Network failures are retried with exponential backoff, which is safe because every mutation is
+ * idempotent (a repeat whose effect already holds changes nothing); give createExecution an
+ * `externalId` to make it idempotent too.
  */
 export function createRunwatchClient(options: RunwatchClientOptions) {
   const doFetch = options.fetch ?? fetch;
@@ -98,6 +99,11 @@ export function createRunwatchClient(options: RunwatchClientOptions) {
       (await request(documents.ApproveStep, { stepId, by, comment })).approveStep,
     rejectStep: async (stepId: string, by: string, comment?: string) =>
       (await request(documents.RejectStep, { stepId, by, comment })).rejectStep,
+    /**
+     * Several commands in one request and one transaction, applied in order; one result each, in
+     * order, with `ok` and the command's `error` when it changed nothing.
+     */
+    ingest: async (commands: IngestCommand[]) => (await request(documents.Ingest, { commands })).ingest,
   };
 }
 

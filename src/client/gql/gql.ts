@@ -31,6 +31,7 @@ type Documents = {
     "\n  mutation ClientRequestApproval($stepId: ID!, $approvers: [String!], $message: String) {\n    requestApproval(stepId: $stepId, approvers: $approvers, message: $message) { ...ClientStep }\n  }\n": typeof types.ClientRequestApprovalDocument,
     "\n  mutation ClientApproveStep($stepId: ID!, $by: String!, $comment: String) {\n    approveStep(stepId: $stepId, by: $by, comment: $comment) { ...ClientStep }\n  }\n": typeof types.ClientApproveStepDocument,
     "\n  mutation ClientRejectStep($stepId: ID!, $by: String!, $comment: String) {\n    rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...ClientStep }\n  }\n": typeof types.ClientRejectStepDocument,
+    "\n  mutation ClientIngest($commands: [IngestCommand!]!) {\n    ingest(commands: $commands) { ok execution { ...ClientExecution } step { ...ClientStep } error { code message } }\n  }\n": typeof types.ClientIngestDocument,
 };
 const documents: Documents = {
     "\n  fragment ClientExecution on Execution { id externalId status steps { id name type status attempt } }\n": types.ClientExecutionFragmentDoc,
@@ -50,6 +51,7 @@ const documents: Documents = {
     "\n  mutation ClientRequestApproval($stepId: ID!, $approvers: [String!], $message: String) {\n    requestApproval(stepId: $stepId, approvers: $approvers, message: $message) { ...ClientStep }\n  }\n": types.ClientRequestApprovalDocument,
     "\n  mutation ClientApproveStep($stepId: ID!, $by: String!, $comment: String) {\n    approveStep(stepId: $stepId, by: $by, comment: $comment) { ...ClientStep }\n  }\n": types.ClientApproveStepDocument,
     "\n  mutation ClientRejectStep($stepId: ID!, $by: String!, $comment: String) {\n    rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...ClientStep }\n  }\n": types.ClientRejectStepDocument,
+    "\n  mutation ClientIngest($commands: [IngestCommand!]!) {\n    ingest(commands: $commands) { ok execution { ...ClientExecution } step { ...ClientStep } error { code message } }\n  }\n": types.ClientIngestDocument,
 };
 
 /**
@@ -134,6 +136,10 @@ export function graphql(source: "\n  mutation ClientApproveStep($stepId: ID!, $b
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ClientRejectStep($stepId: ID!, $by: String!, $comment: String) {\n    rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...ClientStep }\n  }\n"): (typeof documents)["\n  mutation ClientRejectStep($stepId: ID!, $by: String!, $comment: String) {\n    rejectStep(stepId: $stepId, by: $by, comment: $comment) { ...ClientStep }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClientIngest($commands: [IngestCommand!]!) {\n    ingest(commands: $commands) { ok execution { ...ClientExecution } step { ...ClientStep } error { code message } }\n  }\n"): (typeof documents)["\n  mutation ClientIngest($commands: [IngestCommand!]!) {\n    ingest(commands: $commands) { ok execution { ...ClientExecution } step { ...ClientStep } error { code message } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -4,6 +4,25 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type ApproveStepInput = {
+  by: string;
+  comment?: string | null | undefined;
+  stepId: string | number;
+};
+
+export type CancelExecutionInput = {
+  id: string | number;
+  reason?: string | null | undefined;
+};
+
+export type CompleteExecutionInput = {
+  id: string | number;
+};
+
+export type CompleteStepInput = {
+  stepId: string | number;
+};
+
 export type CreateExecutionInput = {
   externalId?: string | null | undefined;
   labels?: unknown;
@@ -26,6 +45,70 @@ export type ExecutionStatus =
   | 'TIMED_OUT'
   | 'WAITING_APPROVAL';
 
+export type FailExecutionInput = {
+  error: string;
+  id: string | number;
+};
+
+export type FailStepInput = {
+  error: string;
+  retry?: boolean | null | undefined;
+  stepId: string | number;
+};
+
+/** One engine command: exactly one field, named after its mutation and holding that mutation's arguments. */
+export type IngestCommand =
+  {   approveStep: ApproveStepInput; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never;   cancelExecution: CancelExecutionInput; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never;   completeExecution: CompleteExecutionInput; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never;   completeStep: CompleteStepInput; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never;   createExecution: CreateExecutionInput; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never;   failExecution: FailExecutionInput; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never;   failStep: FailStepInput; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never;   queueExecution: QueueExecutionInput; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never;   rejectStep: RejectStepInput; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never;   reportStepProgress: ReportStepProgressInput; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never;   requestApproval: RequestApprovalInput; skipStep?: never; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never;   skipStep: SkipStepInput; startExecution?: never; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never;   startExecution: StartExecutionInput; startStep?: never; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never;   startStep: StartStepInput; timeoutExecution?: never; }
+  |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never;   timeoutExecution: TimeoutExecutionInput; };
+
+export type QueueExecutionInput = {
+  id: string | number;
+};
+
+export type RejectStepInput = {
+  by: string;
+  comment?: string | null | undefined;
+  stepId: string | number;
+};
+
+export type ReportStepProgressInput = {
+  message?: string | null | undefined;
+  percent: number;
+  stepId: string | number;
+};
+
+export type RequestApprovalInput = {
+  approvers?: Array<string> | null | undefined;
+  message?: string | null | undefined;
+  stepId: string | number;
+};
+
+export type SkipStepInput = {
+  reason?: string | null | undefined;
+  stepId: string | number;
+};
+
+export type StartExecutionInput = {
+  id: string | number;
+};
+
+export type StartStepInput = {
+  stepId: string | number;
+};
+
 export type StepInput = {
   name: string;
   type: string;
@@ -40,6 +123,10 @@ export type StepStatus =
   | 'SKIPPED'
   | 'TIMED_OUT'
   | 'WAITING_APPROVAL';
+
+export type TimeoutExecutionInput = {
+  id: string | number;
+};
 
 export type ClientExecutionFragment = { id: string, externalId: string | null, status: ExecutionStatus, steps: Array<{ id: string, name: string, type: string, status: StepStatus, attempt: number }> };
 
@@ -163,6 +250,13 @@ export type ClientRejectStepMutationVariables = Exact<{
 
 export type ClientRejectStepMutation = { rejectStep: { id: string, executionId: string, status: StepStatus, attempt: number, progressPercent: number } };
 
+export type ClientIngestMutationVariables = Exact<{
+  commands: Array<IngestCommand> | IngestCommand;
+}>;
+
+
+export type ClientIngestMutation = { ingest: Array<{ ok: boolean, execution: { id: string, externalId: string | null, status: ExecutionStatus, steps: Array<{ id: string, name: string, type: string, status: StepStatus, attempt: number }> } | null, step: { id: string, executionId: string, status: StepStatus, attempt: number, progressPercent: number } | null, error: { code: string, message: string } | null }> };
+
 export const ClientExecutionFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClientExecution"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Execution"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"steps"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}}]}}]}}]} as unknown as DocumentNode<ClientExecutionFragment, unknown>;
 export const ClientStepFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClientStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StepProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"executionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}},{"kind":"Field","name":{"kind":"Name","value":"progressPercent"}}]}}]} as unknown as DocumentNode<ClientStepFragment, unknown>;
 export const ClientCreateExecutionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ClientCreateExecution"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateExecutionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createExecution"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ClientExecution"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClientExecution"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Execution"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"steps"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}}]}}]}}]} as unknown as DocumentNode<ClientCreateExecutionMutation, ClientCreateExecutionMutationVariables>;
@@ -180,3 +274,4 @@ export const ClientSkipStepDocument = {"kind":"Document","definitions":[{"kind":
 export const ClientRequestApprovalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ClientRequestApproval"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"stepId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"approvers"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"message"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestApproval"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"stepId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"stepId"}}},{"kind":"Argument","name":{"kind":"Name","value":"approvers"},"value":{"kind":"Variable","name":{"kind":"Name","value":"approvers"}}},{"kind":"Argument","name":{"kind":"Name","value":"message"},"value":{"kind":"Variable","name":{"kind":"Name","value":"message"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ClientStep"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClientStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StepProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"executionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}},{"kind":"Field","name":{"kind":"Name","value":"progressPercent"}}]}}]} as unknown as DocumentNode<ClientRequestApprovalMutation, ClientRequestApprovalMutationVariables>;
 export const ClientApproveStepDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ClientApproveStep"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"stepId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"by"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"comment"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"approveStep"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"stepId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"stepId"}}},{"kind":"Argument","name":{"kind":"Name","value":"by"},"value":{"kind":"Variable","name":{"kind":"Name","value":"by"}}},{"kind":"Argument","name":{"kind":"Name","value":"comment"},"value":{"kind":"Variable","name":{"kind":"Name","value":"comment"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ClientStep"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClientStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StepProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"executionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}},{"kind":"Field","name":{"kind":"Name","value":"progressPercent"}}]}}]} as unknown as DocumentNode<ClientApproveStepMutation, ClientApproveStepMutationVariables>;
 export const ClientRejectStepDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ClientRejectStep"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"stepId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"by"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"comment"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rejectStep"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"stepId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"stepId"}}},{"kind":"Argument","name":{"kind":"Name","value":"by"},"value":{"kind":"Variable","name":{"kind":"Name","value":"by"}}},{"kind":"Argument","name":{"kind":"Name","value":"comment"},"value":{"kind":"Variable","name":{"kind":"Name","value":"comment"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ClientStep"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClientStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StepProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"executionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}},{"kind":"Field","name":{"kind":"Name","value":"progressPercent"}}]}}]} as unknown as DocumentNode<ClientRejectStepMutation, ClientRejectStepMutationVariables>;
+export const ClientIngestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ClientIngest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"commands"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IngestCommand"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ingest"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"commands"},"value":{"kind":"Variable","name":{"kind":"Name","value":"commands"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ok"}},{"kind":"Field","name":{"kind":"Name","value":"execution"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ClientExecution"}}]}},{"kind":"Field","name":{"kind":"Name","value":"step"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ClientStep"}}]}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClientExecution"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Execution"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"steps"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ClientStep"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"StepProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"executionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempt"}},{"kind":"Field","name":{"kind":"Name","value":"progressPercent"}}]}}]} as unknown as DocumentNode<ClientIngestMutation, ClientIngestMutationVariables>;
