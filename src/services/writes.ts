@@ -17,7 +17,10 @@ const asText = (column: PgColumn, value: unknown) => {
   if (value instanceof Date) return value.toISOString();
   return column.columnType === 'PgJsonb' ? JSON.stringify(value) : String(value);
 };
-const arrayType = (column: PgColumn) => (column.columnType === 'PgTimestamp' ? 'timestamptz' : column.getSQLType());
+const castFromText = (column: PgColumn) => {
+  const type = column.columnType === 'PgTimestamp' ? 'timestamptz' : column.getSQLType();
+  return type === 'text' ? '' : `::${type}[]`;
+};
 
 /** `unnest($1::text[]::uuid[], ...) as v(id, ...)`: the rows' `keys` columns, one array each. */
 function unnestRows<T extends PgTable, K extends keyof T['$inferSelect'] & string>(table: T, keys: readonly K[], rows: readonly Pick<T['$inferSelect'], K>[]) {
@@ -25,7 +28,7 @@ function unnestRows<T extends PgTable, K extends keyof T['$inferSelect'] & strin
   const names = keys.map((key) => columns[key]!.name);
   const arrays = keys.map((key) => {
     const column = columns[key]!;
-    return sql`${sql.param(rows.map((row) => asText(column, row[key])))}::text[]::${sql.raw(arrayType(column))}[]`;
+    return sql`${sql.param(rows.map((row) => asText(column, row[key])))}::text[]${sql.raw(castFromText(column))}`;
   });
   return { names, from: sql`unnest(${sql.join(arrays, sql`, `)}) as v(${sql.raw(names.join(', '))})` };
 }
