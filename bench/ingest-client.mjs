@@ -1,9 +1,11 @@
 // Plain JavaScript: worker threads do not inherit tsx's loader on Node 20.
-// mode "lifecycles": `engines` concurrent loops, each running whole executions over HTTP for `seconds`.
+// mode "lifecycles": `engines` concurrent loops, each running whole executions over HTTP for `seconds`,
+// one mutation per request; with `perBatch`, `perBatch` executions at a time through `ingest` batches.
 // mode "subscribers": `count` graphql-ws sockets on the unfiltered events feed, counting deliveries.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
+import { CREATE, creates, FOLLOW, followingBatches, okResults } from './lifecycle-batches.mjs';
 
 const { mode } = workerData;
 
@@ -33,7 +35,7 @@ if (mode === 'subscribers') {
     }
   });
 } else {
-  const { url, engines, seconds, steps } = workerData;
+  const { url, engines, seconds, steps, perBatch } = workerData;
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: engines });
   const gql = (query, variables) =>
@@ -55,7 +57,7 @@ if (mode === 'subscribers') {
       req.on('error', reject);
       req.end(payload);
     });
-  const CREATE = 'mutation($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id } } }';
+  const CREATE_ONE = 'mutation($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id } } }';
   const EXEC = (name) => `mutation($id: ID!) { ${name}(id: $id) { id } }`;
   const STEP = (name) => `mutation($id: ID!) { ${name}(stepId: $id) { id } }`;
   const PROGRESS = 'mutation($id: ID!, $p: Float!) { reportStepProgress(stepId: $id, percent: $p) { id } }';
@@ -64,22 +66,30 @@ if (mode === 'subscribers') {
   let requests = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
+  const oneByOne = async (engine) => {
+    const { createExecution } = await gql(CREATE_ONE, {
+      input: { workflow: `ingest-${engine % 4}`, namespace: 'bench', steps: Array.from({ length: steps }, (_, i) => ({ name: `s${i}`, type: 'script' })) },
+    });
+    await gql(EXEC('startExecution'), { id: createExecution.id });
+    for (const step of createExecution.steps) {
+      await gql(STEP('startStep'), { id: step.id });
+      await gql(PROGRESS, { id: step.id, p: 50 });
+      await gql(STEP('completeStep'), { id: step.id });
+    }
+    await gql(EXEC('completeExecution'), { id: createExecution.id });
+    requests += 3 + steps * 3;
+    lifecycles++;
+  };
+  const batched = async (engine) => {
+    const executions = okResults(await gql(CREATE, { c: creates(perBatch, steps, `ingest-${engine % 4}`) })).map((r) => r.execution);
+    const batches = followingBatches(executions);
+    for (const commands of batches) okResults(await gql(FOLLOW, { c: commands }));
+    requests += 1 + batches.length;
+    lifecycles += perBatch;
+  };
   await Promise.all(
     Array.from({ length: engines }, async (_, engine) => {
-      while (performance.now() < deadline) {
-        const { createExecution } = await gql(CREATE, {
-          input: { workflow: `ingest-${engine % 4}`, namespace: 'bench', steps: Array.from({ length: steps }, (_, i) => ({ name: `s${i}`, type: 'script' })) },
-        });
-        await gql(EXEC('startExecution'), { id: createExecution.id });
-        for (const step of createExecution.steps) {
-          await gql(STEP('startStep'), { id: step.id });
-          await gql(PROGRESS, { id: step.id, p: 50 });
-          await gql(STEP('completeStep'), { id: step.id });
-        }
-        await gql(EXEC('completeExecution'), { id: createExecution.id });
-        requests += 3 + steps * 3;
-        lifecycles++;
-      }
+      while (performance.now() < deadline) await (perBatch ? batched(engine) : oneByOne(engine));
     }),
   );
   agent.destroy();

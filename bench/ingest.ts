@@ -2,11 +2,16 @@
  * Engine ingest over HTTP, with events written and a few graphql-ws subscribers on the events feed:
  *  1. reportStepProgress/s (closed loop, keep-alive connections, spread over running steps);
  *  2. full lifecycles/s (create with 3 steps, start, per step start/progress/complete, complete:
- *     12 mutations each; concurrent engines).
- * Baseline in the same run: the same transactions replayed directly with postgres.js - the exact
- * statements the server issued for a template (captured through its Drizzle logger), with the ids
- * (and seqs) swapped, the NOTIFY sent to a channel nobody listens on, each transaction's statements
- * pipelined in one round trip.
+ *     12 mutations each; concurrent engines);
+ *  3. the same through `ingest` batches: reportStepProgress 50 per request (each connection on its
+ *     own 50 running steps), and lifecycles 16 at a time (one batch creates them, then 4 batches
+ *     carry the next commands of all 16).
+ * Baselines in the same run: transactions replayed directly with postgres.js - the exact statements
+ * the server issued for a template request (captured through its Drizzle logger), with the ids (and
+ * seqs) swapped, the NOTIFY sent to a channel nobody listens on, each transaction's statements
+ * pipelined in one round trip. Batches are compared with two of them: (a) every command as its own
+ * direct transaction (what an engine writing to Postgres itself would do), and (b) the batch's own
+ * statements replayed directly (what our HTTP and GraphQL layer costs on the batch path).
  *
  *   DATABASE_URL=postgres://... NODE_ENV=production npx tsx bench/ingest.ts   (BENCH_QUICK=1: short)
  */
@@ -14,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import postgres from 'postgres';
 import { WAKE_UP_CHANNEL } from '../src/services/bus.js';
+import { CREATE, creates, FOLLOW, followingBatches, okResults } from './lifecycle-batches.mjs';
 import { alternate, benchDatabase, load, median, quick, ratio, report, startBenchServer } from './support.js';
 
 const CONNECTIONS = 12;
@@ -23,6 +29,8 @@ const STEPS = 3;
 const SECONDS = quick ? 3 : 8;
 const ROUNDS = quick ? 2 : 3;
 const SUBSCRIBERS = 4;
+const PROGRESS_BATCH = 50;
+const LIFECYCLE_BATCH = 16;
 
 interface Statement {
   text: string;
@@ -68,17 +76,17 @@ async function capture(run: () => Promise<unknown>): Promise<Command> {
   return { before: seen.slice(0, start), tx: seen.slice(start, end + 1), after: seen.slice(end + 1) };
 }
 
-function substitute(params: unknown[], ids: Map<string, string>, seqs?: { from: number; to: number }) {
-  return params.map((p) => {
-    if (typeof p === 'string') {
-      if (p === WAKE_UP_CHANNEL) return 'runwatch_bench_nobody';
-      let out = p;
-      for (const [from, to] of ids) out = out.replaceAll(from, to);
-      return out;
-    }
-    if (seqs && p === seqs.from) return seqs.to;
-    return p;
-  });
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** The parameters with the template's ids swapped (also inside arrays and JSON text), and one seq for another. */
+function substitute(params: unknown[], ids: Map<string, string>, seqs?: { from: number; to: number }): unknown[] {
+  const swap = (p: unknown): unknown => {
+    if (Array.isArray(p)) return p.map(swap);
+    if (seqs && (p === seqs.from || p === String(seqs.from))) return typeof p === 'number' ? seqs.to : String(seqs.to);
+    if (typeof p !== 'string') return p;
+    return p === WAKE_UP_CHANNEL ? 'runwatch_bench_nobody' : p.replace(UUID, (id) => ids.get(id) ?? id);
+  };
+  return params.map(swap);
 }
 
 async function replay(command: Command, ids: Map<string, string>, seqs?: { from: number; to: number }) {
@@ -91,15 +99,16 @@ async function replay(command: Command, ids: Map<string, string>, seqs?: { from:
   for (const s of command.after) await run(sql, s);
 }
 
-async function closedLoop(connections: number, seconds: number, body: (i: number) => Promise<unknown>) {
+/** `connections` loops calling `body(next request number, loop number)` for `seconds`; returns calls/s. */
+async function closedLoop(connections: number, seconds: number, body: (i: number, connection: number) => Promise<unknown>) {
   let done = 0;
   let next = 0;
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
-    Array.from({ length: connections }, async () => {
+    Array.from({ length: connections }, async (_, connection) => {
       while (performance.now() < deadline) {
-        await body(next++);
+        await body(next++, connection);
         done++;
       }
     }),
@@ -107,17 +116,21 @@ async function closedLoop(connections: number, seconds: number, body: (i: number
   return done / ((performance.now() - started) / 1000);
 }
 
+/** `count` executions with one step each, started and with that step running (seq 3 so far). */
 async function runningSteps(count: number) {
-  const result: { executionId: string; stepId: string; lastSeq: number }[] = [];
-  for (let i = 0; i < count; i++) {
-    const row = await executions.createExecution({ workflow: 'progress', namespace: 'bench', steps: [{ name: 'work', type: 'script' }] });
-    await executions.executionCommand(row.id, { kind: 'start' });
-    const [step] = await sql<{ id: string }[]>`select id from steps where execution_id = ${row.id}`;
-    await executions.stepCommand(step!.id, { kind: 'startStep' });
-    const [seq] = await sql<{ last_seq: number }[]>`select last_seq from executions where id = ${row.id}`;
-    result.push({ executionId: row.id, stepId: step!.id, lastSeq: seq!.last_seq });
-  }
-  return result;
+  const created = await executions.ingest(
+    Array.from({ length: count }, () => ({ kind: 'createExecution' as const, input: { workflow: 'progress', namespace: 'bench', steps: [{ name: 'work', type: 'script' }] } })),
+  );
+  const rows = created.map((c) => (c.ok ? c.execution : null)!);
+  const steps = await sql<{ id: string; execution_id: string }[]>`select id, execution_id from steps where execution_id = any(${rows.map((r) => r.id)}::uuid[])`;
+  const stepOf = new Map(steps.map((s) => [s.execution_id, s.id]));
+  await executions.ingest(
+    rows.flatMap((r) => [
+      { kind: 'executionCommand' as const, executionId: r.id, command: { kind: 'start' as const } },
+      { kind: 'stepCommand' as const, stepId: stepOf.get(r.id)!, command: { kind: 'startStep' as const } },
+    ]),
+  );
+  return rows.map((r) => ({ executionId: r.id, stepId: stepOf.get(r.id)!, lastSeq: 3 }));
 }
 
 function subscribers() {
@@ -135,10 +148,10 @@ function subscribers() {
   return { worker, next };
 }
 
-function lifecyclesOverHttp(seconds: number) {
+function lifecyclesOverHttp(seconds: number, perBatch?: number) {
   return new Promise<{ lifecycles: number; requests: number; elapsed: number }>((resolve, reject) => {
     const worker = new Worker(new URL('./ingest-client.mjs', import.meta.url), {
-      workerData: { mode: 'lifecycles', url: server.url, engines: ENGINES, seconds, steps: STEPS },
+      workerData: { mode: 'lifecycles', url: server.url, engines: ENGINES, seconds, steps: STEPS, perBatch },
     });
     worker.once('error', reject);
     worker.once('message', resolve);
@@ -149,7 +162,6 @@ try {
   // Templates: one reportStepProgress and one whole lifecycle, captured statement by statement.
   const [template] = await runningSteps(1);
   const stepGid = (id: string) => Buffer.from(`StepProgress:${id}`).toString('base64url');
-  const execGid = (id: string) => Buffer.from(`Execution:${id}`).toString('base64url');
   const PROGRESS = 'mutation($id: ID!, $p: Float!) { reportStepProgress(stepId: $id, percent: $p) { id } }';
   const progressTemplate = await capture(() => gql(PROGRESS, { id: stepGid(template!.stepId), p: 42.5 }));
   const progressSeq = template!.lastSeq + 1;
@@ -181,7 +193,6 @@ try {
   const oursTargets = await runningSteps(TARGETS);
   const directTargets = await runningSteps(TARGETS);
   const directSeq = directTargets.map((t) => t.lastSeq);
-  let percent = 0;
   const bodies = Array.from({ length: TARGETS * 10 }, (_, i) =>
     JSON.stringify({ query: PROGRESS, variables: { id: stepGid(oursTargets[i % TARGETS]!.stepId), p: (i % 97) + 1 } }),
   );
@@ -189,12 +200,53 @@ try {
     const t = i % TARGETS;
     const target = directTargets[t]!;
     const ids = new Map([[template!.executionId, target.executionId], [template!.stepId, target.stepId]]);
-    percent++;
     return replay(progressTemplate, ids, { from: progressSeq, to: ++directSeq[t]! });
   };
   const directLifecycle = async () => {
     const ids = new Map(templateIds.map((id) => [id, randomUUID()]));
     for (const command of lifecycle) await replay(command, ids);
+  };
+
+  // Batches: one of PROGRESS_BATCH progress reports, and one engine cycle of LIFECYCLE_BATCH lifecycles.
+  const reportAll = (targets: { stepId: string }[], p: number) => ({
+    c: targets.map((t) => ({ reportStepProgress: { stepId: stepGid(t.stepId), percent: p } })),
+  });
+  type Ingested = { ingest: { ok: boolean; execution: { id: string; steps: { id: string }[] } }[] };
+  const progressBatchTargets = await runningSteps(PROGRESS_BATCH);
+  const progressBatchTemplate = await capture(async () => okResults(await gql<Ingested>(FOLLOW, reportAll(progressBatchTargets, 42.5))));
+  const lifecycleBatches: Command[] = [];
+  let cycle: { id: string; steps: { id: string }[] }[] = [];
+  lifecycleBatches.push(
+    await capture(async () => {
+      cycle = okResults(await gql<Ingested>(CREATE, { c: creates(LIFECYCLE_BATCH, STEPS, 'ingest-0') })).map((r) => r.execution);
+    }),
+  );
+  for (const commands of followingBatches(cycle)) lifecycleBatches.push(await capture(async () => okResults(await gql<Ingested>(FOLLOW, { c: commands }))));
+  const cycleIds = cycle.flatMap((e) => [decode(e.id), ...e.steps.map((s) => decode(s.id))]);
+  const statementsOf = (commands: Command[]) => commands.reduce((n, c) => n + count(c), 0);
+  console.log(`reportStepProgress x ${PROGRESS_BATCH} in one batch: ${count(progressBatchTemplate)} statements`);
+  console.log(`${LIFECYCLE_BATCH} lifecycles in ${lifecycleBatches.length} batches: ${statementsOf(lifecycleBatches)} statements`);
+
+  // Each connection reports on its own PROGRESS_BATCH running steps; a body's percent differs from the previous one for them.
+  const [oursSets, directSets] = [await runningSteps(CONNECTIONS * PROGRESS_BATCH), await runningSteps(CONNECTIONS * PROGRESS_BATCH)].map((targets) =>
+    Array.from({ length: CONNECTIONS }, (_, c) => targets.slice(c * PROGRESS_BATCH, (c + 1) * PROGRESS_BATCH)),
+  );
+  const batchBodies = Array.from({ length: CONNECTIONS * 10 }, (_, i) =>
+    JSON.stringify({ query: FOLLOW, variables: reportAll(oursSets![i % CONNECTIONS]!, 1 + (Math.floor(i / CONNECTIONS) % 10)) }),
+  );
+  // The batch template's statements with each set's ids, swapped once up front; only the seqs change per replay.
+  const directBatches = directSets!.map((set) => {
+    const ids = new Map(progressBatchTargets.flatMap((t, i) => [[t.executionId, set[i]!.executionId], [t.stepId, set[i]!.stepId]] as const));
+    const swapIds = (statements: Statement[]) => statements.map((st) => ({ text: st.text, params: substitute(st.params, ids) }));
+    return { command: { before: swapIds(progressBatchTemplate.before), tx: swapIds(progressBatchTemplate.tx), after: swapIds(progressBatchTemplate.after) }, lastSeq: 3 };
+  });
+  const directProgressBatch = (_i: number, connection: number) => {
+    const set = directBatches[connection]!;
+    return replay(set.command, new Map(), { from: progressSeq, to: ++set.lastSeq });
+  };
+  const directLifecycleBatches = async () => {
+    const ids = new Map(cycleIds.map((id) => [id, randomUUID()]));
+    for (const command of lifecycleBatches) await replay(command, ids);
   };
 
   const subs = subscribers();
@@ -215,6 +267,27 @@ try {
     },
     direct: async () => Number((await closedLoop(ENGINES, SECONDS, directLifecycle)).toFixed(1)),
   });
+  let batchRequests = (await load({ mode: 'closed', url: server.url, bodies: batchBodies, connections: CONNECTIONS, seconds: 1 })).requests;
+  await closedLoop(CONNECTIONS, 1, directProgressBatch);
+  const progressBatches = await alternate(ROUNDS, {
+    ours: async () => {
+      const r = await load({ mode: 'closed', url: server.url, bodies: batchBodies, connections: CONNECTIONS, seconds: SECONDS });
+      batchRequests += r.requests;
+      return r.rps * PROGRESS_BATCH;
+    },
+    direct: async () => Math.round((await closedLoop(CONNECTIONS, SECONDS, directProgressBatch)) * PROGRESS_BATCH),
+  });
+  const batchedLifecycles = await alternate(ROUNDS, {
+    ours: async () => {
+      const r = await lifecyclesOverHttp(SECONDS, LIFECYCLE_BATCH);
+      return Number((r.lifecycles / r.elapsed).toFixed(1));
+    },
+    direct: async () => Number(((await closedLoop(ENGINES, SECONDS, directLifecycleBatches)) * LIFECYCLE_BATCH).toFixed(1)),
+  });
+  // Every batched command was applied: none refused, none a repeat that changed nothing.
+  const [{ applied }] = await sql<[{ applied: number }]>`select count(*)::int as applied from events
+    where type = 'STEP_PROGRESS' and execution_id = any(${oursSets!.flat().map((t) => t.executionId)}::uuid[])`;
+  if (applied !== batchRequests * PROGRESS_BATCH) throw new Error(`${batchRequests * PROGRESS_BATCH} batched reports sent, ${applied} applied`);
   subs.worker.postMessage('count');
   const { received } = await subs.next<{ received: number }>('count');
   subs.worker.postMessage('close');
@@ -225,6 +298,10 @@ try {
   const directProgressRate = median(progress.direct);
   const oursLifecycles = median(lifecycles.ours);
   const directLifecycles = median(lifecycles.direct);
+  const oursProgressBatched = median(progressBatches.ours);
+  const directProgressBatched = median(progressBatches.direct);
+  const oursLifecyclesBatched = median(batchedLifecycles.ours);
+  const directLifecyclesBatched = median(batchedLifecycles.direct);
   report(`Engine ingest over HTTP vs the same transactions via postgres.js${quick ? ' (quick)' : ''}`, {
     'concurrency (connections / engines) x seconds x rounds': `${CONNECTIONS} / ${ENGINES} x ${SECONDS} x ${ROUNDS}`,
     'subscribers on the events feed (deliveries during the run)': `${SUBSCRIBERS} (${received})`,
@@ -235,6 +312,15 @@ try {
     'lifecycles/s: Runwatch (median, runs)': `${oursLifecycles} (${lifecycles.ours.join(', ')})`,
     'lifecycles/s: direct postgres.js (median, runs)': `${directLifecycles} (${lifecycles.direct.join(', ')})`,
     'ratio lifecycles Runwatch / direct': ratio(oursLifecycles, directLifecycles),
+    'batches: statements for reportStepProgress x 50 / 16 lifecycles (5 requests)': `${count(progressBatchTemplate)} / ${statementsOf(lifecycleBatches)}`,
+    'reportStepProgress/s in batches of 50: Runwatch (median, runs)': `${oursProgressBatched} (${progressBatches.ours.join(', ')})`,
+    'reportStepProgress/s: the batch statements via postgres.js (median, runs)': `${directProgressBatched} (${progressBatches.direct.join(', ')})`,
+    'ratio batched reportStepProgress Runwatch / per-command direct (a)': ratio(oursProgressBatched, directProgressRate),
+    'ratio batched reportStepProgress Runwatch / batch statements direct (b)': ratio(oursProgressBatched, directProgressBatched),
+    'lifecycles/s, 16 per engine in 5 batches: Runwatch (median, runs)': `${oursLifecyclesBatched} (${batchedLifecycles.ours.join(', ')})`,
+    'lifecycles/s: the batch statements via postgres.js (median, runs)': `${directLifecyclesBatched} (${batchedLifecycles.direct.join(', ')})`,
+    'ratio batched lifecycles Runwatch / per-command direct (a)': ratio(oursLifecyclesBatched, directLifecycles),
+    'ratio batched lifecycles Runwatch / batch statements direct (b)': ratio(oursLifecyclesBatched, directLifecyclesBatched),
   });
 } finally {
   await sql.end();
