@@ -86,7 +86,9 @@ const IngestResultRef = builder.objectRef<IngestOutcome>('IngestResult').impleme
     execution: t.field({
       type: ExecutionRef,
       nullable: true,
-      description: 'The execution the command created or changed (a step command: the step\'s execution), as the command left it.',
+      description:
+        'The execution the command created or changed (a step command: the step\'s execution), as the command left it; ' +
+        'its steps and progress are read after the whole batch.',
       resolve: (r) => (r.ok ? r.execution : null),
     }),
     step: t.field({ type: StepRef, nullable: true, description: 'A step command\'s step, as the command left it.', resolve: (r) => (r.ok ? r.step : null) }),
