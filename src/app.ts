@@ -13,6 +13,7 @@ import { maskError, useStableErrorCodes, yogaLogger } from './graphql/errors.js'
 import { GRAPHIQL_EXAMPLE } from './graphql/examples.js';
 import { GRAPHIQL_ASSET_PREFIX, renderGraphiQL, serveGraphiQLAsset } from './graphql/graphiql.js';
 import { useSharedSubscriptionResults } from './graphql/shared-subscriptions.js';
+import { useCompiledExecution } from './graphql/compiled-execution.js';
 import { queryLimitsFrom, useQueryLimits } from './graphql/limits.js';
 import { schema } from './graphql/schema.js';
 import { DomainError } from './errors.js';
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     plugins: [
       useStableErrorCodes(),
       useSharedSubscriptionResults(),
+      useCompiledExecution(),
       useQueryLimits(queryLimitsFrom(config), () => introspectionEnabled(config, authenticator.anonymousMode)),
     ],
     // The HTTP guard or the WebSocket's connection_init put the principal in the server context.

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 
 /** The error with `code` set, unless it already carries one. */
 export function withCode(error: GraphQLError, code: ErrorCode, reason?: string): GraphQLError {
-  if (error.extensions.code) return error;
+  if (error.extensions?.code) return error;
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
@@ -40,7 +40,7 @@ export function maskError(error: unknown, logger: Logger): Error {
   if (original instanceof DomainError) {
     return new GraphQLError(original.message, { ...location, extensions: { code: original.code, ...original.details } });
   }
-  if (original instanceof GraphQLError && original.extensions.code) {
+  if (original instanceof GraphQLError && original.extensions?.code) {
     const code = String(original.extensions.code);
     if (STABLE_CODES.has(code)) return original;
     // Yoga's own request errors (BAD_REQUEST, OPERATION_RESOLUTION_FAILURE, ...) are the client's input.
