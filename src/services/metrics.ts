@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { queryRows } from '../db/query.js';
 import type { NamespaceScope } from '../db/repository.js';
 import {
   addHistogramText,
@@ -110,7 +111,6 @@ export interface MetricsLimits {
 }
 
 type Row = Record<string, unknown>;
-const rowsOf = (result: unknown): Row[] => (Array.isArray(result) ? result : ((result as { rows: Row[] }).rows ?? []));
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const int = (v: unknown) => Number(v ?? 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -270,7 +270,7 @@ const executionResult = (window: Window, exact: boolean, a: ExecutionAccumulator
  */
 export function createMetricsService(deps: { db: Db; clock: Clock; limits: MetricsLimits; liveSubscriptions: () => number }) {
   const { db, clock, limits } = deps;
-  const run = async (query: SQL) => rowsOf(await db.execute(query));
+  const run = (query: SQL) => queryRows<Row>(db, query);
 
   const window = (q: MetricsQuery) => resolveWindow(q.from, q.to, clock.now(), limits.maxWindowDays);
   const useExact = (q: MetricsQuery, w: Window) =>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, isNotNull, ne, or, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Database, Db } from '../db/client.js';
+import { queryRows } from '../db/query.js';
 import type { NamespaceScope } from '../db/repository.js';
 import { alerts, events, executions, monitorState, systemStreams, type AlertRow } from '../db/schema.js';
 import {
@@ -380,8 +381,8 @@ export function createMonitor(deps: Deps) {
     const touched = new Set<string>();
 
     const ran = await db.transaction(async (tx) => {
-      const lock = await tx.execute(sql`select pg_try_advisory_xact_lock(${MONITOR_LOCK}) as ok`);
-      if (!rowsOf<{ ok: boolean }>(lock)[0]?.ok) return false;
+      const [lock] = await queryRows<{ ok: boolean }>(tx as unknown as Db, sql`select pg_try_advisory_xact_lock(${MONITOR_LOCK}) as ok`);
+      if (!lock?.ok) return false;
       const write = tx as unknown as Db;
       for (const alert of unwritten.values()) {
         // Every instance kept its own copy during the outage: the first to write it announces it.
@@ -555,10 +556,6 @@ export function alertSnapshot(alert: AlertRow) {
   };
 }
 
-/** Raw `execute` results differ by driver: an array (postgres.js) or `{ rows }` (PGlite). */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { queryRows } from '../db/query.js';
 import type { ExecutionRow, StepRow } from '../db/schema.js';
 import {
   EMPTY_HISTORY,
@@ -50,10 +51,6 @@ interface Memo {
   plan: EtaPlan;
 }
 
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown;
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 const parsedJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
@@ -78,7 +75,7 @@ export function createProgressService(options: ProgressServiceOptions) {
       const [namespace, workflow] = key.split('\n') as [string, string];
       return sql`(${namespace}, ${workflow})`;
     });
-    const rows = await rowsOf<{ namespace: string; workflow: string; name: string; type: string; samples: number; p50: number; p90: number }>(
+    const rows = await queryRows<{ namespace: string; workflow: string; name: string; type: string; samples: number; p50: number; p90: number }>(
       db,
       sql`
         select k.namespace, k.workflow, s.name, s.type, count(*)::int as samples,
@@ -158,7 +155,7 @@ export function createProgressService(options: ProgressServiceOptions) {
       // started_at has no index; executions created in the last day bound the scan (through the
       // namespace/created_at index) and cover every start except after a day-long wait in the queue.
       const createdSince = new Date(since.getTime() - 24 * 3_600_000);
-      const rows = await rowsOf<{ namespace: string; recent_starts: number; queued_ids: unknown }>(
+      const rows = await queryRows<{ namespace: string; recent_starts: number; queued_ids: unknown }>(
         db,
         sql`
           select n.namespace,
