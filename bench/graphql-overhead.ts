@@ -37,7 +37,7 @@ try {
     JSON.parse(await readBody(req));
     const rows = await sql.unsafe<{ id: string; workflow: string; status: ExecutionStatus }[]>(list.text, list.params as never[], { prepare: true });
     const page = rows.slice(0, FIRST);
-    const stepRows = await sql.unsafe<StepRecord[]>(stepsOf.text, page.map((r) => r.id), { prepare: true });
+    const stepRows = await sql.unsafe<StepRecord[]>(stepsOf.text, [page.map((r) => r.id)], { prepare: true });
     const byExecution = new Map<string, StepRecord[]>(page.map((r) => [r.id, []]));
     for (const step of stepRows) byExecution.get(step.execution_id)?.push(step);
     const edges = page.map((e) => {

@@ -64,7 +64,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       onnotice: () => {},
       connection: { application_name: 'runwatch' },
     });
-    const db = drizzlePostgres(client, { schema, logger }) as unknown as Db;
+    const db = drizzlePostgres(preparingStatements(client), { schema, logger }) as unknown as Db;
     log.info({ driver: 'postgres' }, 'database ready');
     return {
       db,
@@ -97,6 +97,34 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: () => timed(() => client.query('select 1')),
     close: () => client.close(),
   };
+}
+
+/** Statements with at most this many parameters are prepared; see `preparingStatements`. */
+const MAX_PREPARED_PARAMETERS = 16;
+
+/**
+ * Drizzle sends every statement unnamed, so postgres.js first asks Postgres to describe it (a
+ * round trip of its own) and Postgres parses and plans it each time. Named statements are cached
+ * per connection and run in one round trip. Only statements with few parameters are named: their
+ * texts come from a bounded set of query shapes, whereas long `in (...)` lists and multi-row
+ * inserts have one text per length and would grow the cache without bound.
+ */
+function preparingStatements(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, parameters: unknown[] = [], options: postgres.UnsafeQueryOptions = {}) =>
+          target.unsafe(query, parameters as never, { ...options, prepare: parameters.length <= MAX_PREPARED_PARAMETERS });
+      }
+      if (property === 'begin') {
+        return (...args: unknown[]) => {
+          const body = args.pop() as (tx: postgres.Sql) => unknown;
+          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: postgres.Sql) => body(preparingStatements(tx)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /** Several instances may start at once: one migrates while the others wait on an advisory lock. */
