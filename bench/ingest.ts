@@ -208,8 +208,8 @@ try {
   };
 
   // Batches: one of PROGRESS_BATCH progress reports, and one engine cycle of LIFECYCLE_BATCH lifecycles.
-  const reportAll = (targets: { stepId: string }[], p: number) => ({
-    c: targets.map((t) => ({ reportStepProgress: { stepId: stepGid(t.stepId), percent: p } })),
+  const reportAll = (targets: { stepId: string }[], p: number, message?: string) => ({
+    c: targets.map((t) => ({ reportStepProgress: { stepId: stepGid(t.stepId), percent: p, message } })),
   });
   type Ingested = { ingest: { ok: boolean; execution: { id: string; steps: { id: string }[] } }[] };
   const progressBatchTargets = await runningSteps(PROGRESS_BATCH);
@@ -227,13 +227,18 @@ try {
   console.log(`reportStepProgress x ${PROGRESS_BATCH} in one batch: ${count(progressBatchTemplate)} statements`);
   console.log(`${LIFECYCLE_BATCH} lifecycles in ${lifecycleBatches.length} batches: ${statementsOf(lifecycleBatches)} statements`);
 
-  // Each connection reports on its own PROGRESS_BATCH running steps; a body's percent differs from the previous one for them.
+  // Each connection reports on its own PROGRESS_BATCH running steps; every body differs from the previous one
+  // for those steps (its percent, and its message from one load run to the next), so no report is a repeat.
   const [oursSets, directSets] = [await runningSteps(CONNECTIONS * PROGRESS_BATCH), await runningSteps(CONNECTIONS * PROGRESS_BATCH)].map((targets) =>
     Array.from({ length: CONNECTIONS }, (_, c) => targets.slice(c * PROGRESS_BATCH, (c + 1) * PROGRESS_BATCH)),
   );
-  const batchBodies = Array.from({ length: CONNECTIONS * 10 }, (_, i) =>
-    JSON.stringify({ query: FOLLOW, variables: reportAll(oursSets![i % CONNECTIONS]!, 1 + (Math.floor(i / CONNECTIONS) % 10)) }),
-  );
+  let loadRuns = 0;
+  const batchBodies = () => {
+    const run = `run ${++loadRuns}`;
+    return Array.from({ length: CONNECTIONS * 10 }, (_, i) =>
+      JSON.stringify({ query: FOLLOW, variables: reportAll(oursSets![i % CONNECTIONS]!, 1 + (Math.floor(i / CONNECTIONS) % 10), run) }),
+    );
+  };
   // The batch template's statements with each set's ids, swapped once up front; only the seqs change per replay.
   const directBatches = directSets!.map((set) => {
     const ids = new Map(progressBatchTargets.flatMap((t, i) => [[t.executionId, set[i]!.executionId], [t.stepId, set[i]!.stepId]] as const));
@@ -267,11 +272,11 @@ try {
     },
     direct: async () => Number((await closedLoop(ENGINES, SECONDS, directLifecycle)).toFixed(1)),
   });
-  let batchRequests = (await load({ mode: 'closed', url: server.url, bodies: batchBodies, connections: CONNECTIONS, seconds: 1 })).requests;
+  let batchRequests = (await load({ mode: 'closed', url: server.url, bodies: batchBodies(), connections: CONNECTIONS, seconds: 1 })).requests;
   await closedLoop(CONNECTIONS, 1, directProgressBatch);
   const progressBatches = await alternate(ROUNDS, {
     ours: async () => {
-      const r = await load({ mode: 'closed', url: server.url, bodies: batchBodies, connections: CONNECTIONS, seconds: SECONDS });
+      const r = await load({ mode: 'closed', url: server.url, bodies: batchBodies(), connections: CONNECTIONS, seconds: SECONDS });
       batchRequests += r.requests;
       return r.rps * PROGRESS_BATCH;
     },
