@@ -169,6 +169,17 @@ describe('ingest: a batch of engine commands', () => {
     expect(after.steps.map((s) => s.status)).toEqual(['RUNNING', 'PENDING']);
   });
 
+  it('refuses a command that sets no field or two as BAD_USER_INPUT, and runs none of them', async () => {
+    const { id } = await createExecution(server, { stepCount: 0 });
+    for (const command of [{}, { startExecution: null }, { queueExecution: { id }, startExecution: { id } }] as IngestCommand[]) {
+      const result = await server.request(Ingest, { commands: [command] });
+      // graphql-js refuses the whole request; graphql-jit lets variables through to our own check.
+      expect(result.errors ? errorCodes(result) : [result.data!.ingest[0]!.error!.code]).toEqual(['BAD_USER_INPUT']);
+    }
+    await settle();
+    expect(typesOf(await log(id))).toEqual(['EXECUTION_CREATED']);
+  });
+
   describe('equals the single mutations, command for command', () => {
     // Commands on one execution with steps s0..s3 (script, approval, http, script); `step(i)` names s<i>.
     type Script = ((ids: { id: string; step: (i: number) => string }) => IngestCommand)[];
