@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CompleteStep, ExecutionEvents, GetExecution, ListEvents, ReportStepProgress, StartStep } from './documents.js';
 import { runningExecution } from './fixtures.js';
@@ -85,5 +87,55 @@ describe(`persistence (${driver})`, () => {
     expect((await third.data(GetExecution, { id: execution.id })).execution!.steps[1]!.status).toBe('COMPLETED');
     expect((await third.data(GetExecution, { id: another.id })).execution!.status).toBe('RUNNING');
     expect((await eventsOf(third, execution.id, 8)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
+
+describe.runIf(onPostgres)('a transaction whose connection is killed', () => {
+  it('fails that transaction only: no crash, and the next one works', async () => {
+    const databaseUrl = (await freshDatabaseUrl())!;
+    const server = await startServer({ databaseUrl, env: { MONITOR_ENABLED: 'false' } });
+    const { db } = server.app.database;
+    const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const failed = db.transaction(async (tx) => {
+          const [{ pid }] = (await tx.execute(sql`select pg_backend_pid() as pid`)) as unknown as [{ pid: number }];
+          await admin`select pg_terminate_backend(${pid})`;
+          // The body fails on the dead connection; postgres.js then rolls back on it.
+          await tx.execute(sql`select 1`);
+        });
+        await expect(failed).rejects.toThrow();
+        // A crash would surface here, from a timer, as an uncaught exception of the run.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const [row] = (await db.execute(sql`select 42 as answer`)) as unknown as [{ answer: number }];
+      expect(row.answer).toBe(42);
+      const execution = await runningExecution(server, { stepCount: 1 });
+      expect(execution.status).toBe('RUNNING');
+    } finally {
+      await admin.end();
+    }
+  });
+});
+
+describe.runIf(onPostgres)('pooled connections terminated by Postgres', () => {
+  it('retries a statement that met a terminated session, so reads right after a restart succeed', async () => {
+    const databaseUrl = (await freshDatabaseUrl())!;
+    const server = await startServer({ databaseUrl, env: { MONITOR_ENABLED: 'false' } });
+    const { db } = server.app.database;
+    const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      for (let round = 0; round < 5; round++) {
+        // Open every pooled connection, then end their sessions as a restart would.
+        await Promise.all(Array.from({ length: 10 }, () => db.execute(sql`select pg_sleep(0.01)`)));
+        const reads = admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'runwatch' and datname = current_database()`.then(() =>
+          Promise.all(Array.from({ length: 10 }, (_, i) => db.execute(sql`select ${i}::int as i`))),
+        );
+        const results = (await reads) as unknown as { i: number }[][];
+        expect(results.map((rows) => rows[0]!.i)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      }
+    } finally {
+      await admin.end();
+    }
   });
 });

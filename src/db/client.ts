@@ -64,7 +64,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       onnotice: () => {},
       connection: { application_name: 'runwatch' },
     });
-    const db = drizzlePostgres(preparingStatements(client), { schema, logger }) as unknown as Db;
+    const db = drizzlePostgres(driverClient(client), { schema, logger }) as unknown as Db;
     log.info({ driver: 'postgres' }, 'database ready');
     return {
       db,
@@ -99,32 +99,83 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
-/** Statements with at most this many parameters are prepared; see `preparingStatements`. */
+/** Statements with at most this many parameters are prepared; see `driverClient`. */
 const MAX_PREPARED_PARAMETERS = 16;
 
 /**
- * Drizzle sends every statement unnamed, so postgres.js first asks Postgres to describe it (a
- * round trip of its own) and Postgres parses and plans it each time. Named statements are cached
- * per connection and run in one round trip. Only statements with few parameters are named: their
- * texts come from a bounded set of query shapes, whereas long `in (...)` lists and multi-row
- * inserts have one text per length and would grow the cache without bound.
+ * The postgres.js client as Drizzle gets it, with three changes:
+ * - Prepared statements. Drizzle sends every statement unnamed, so postgres.js first asks Postgres
+ *   to describe it (a round trip of its own) and Postgres parses and plans it each time. Named
+ *   statements are cached per connection and run in one round trip. Only statements with few
+ *   parameters are named: their texts come from a bounded set of query shapes, whereas long
+ *   `in (...)` lists and multi-row inserts have one text per length and would grow the cache.
+ * - No rollback on a dead connection. When a transaction's connection is closed under it (Postgres
+ *   restarted, the backend terminated), postgres.js rejects the transaction at once but, once the
+ *   body fails, still sends ROLLBACK on that connection: the write happens in a timer after the
+ *   socket is gone and throws outside any promise, which would crash the process (postgres 3.4.9).
+ *   A body that failed because its connection is gone is therefore never settled; the transaction
+ *   has already been rejected, and Postgres rolled it back when the session ended.
+ * - A statement outside a transaction that Postgres terminated is retried once (`retryIfTerminated`).
  */
-function preparingStatements(client: postgres.Sql): postgres.Sql {
+function driverClient(client: postgres.Sql, inTransaction = false): postgres.Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'unsafe') {
-        return (query: string, parameters: unknown[] = [], options: postgres.UnsafeQueryOptions = {}) =>
-          target.unsafe(query, parameters as never, { ...options, prepare: parameters.length <= MAX_PREPARED_PARAMETERS });
+        return (query: string, parameters: unknown[] = [], options: postgres.UnsafeQueryOptions = {}) => {
+          const run = () => target.unsafe(query, parameters as never, { ...options, prepare: parameters.length <= MAX_PREPARED_PARAMETERS });
+          if (inTransaction) return run();
+          // Drizzle awaits the query or its `.values()`; postgres.js runs it only then.
+          return {
+            then: (resolve: never, reject: never) => retryIfTerminated(query, run).then(resolve, reject),
+            values: () => retryIfTerminated(query, () => run().values()),
+          };
+        };
       }
       if (property === 'begin') {
         return (...args: unknown[]) => {
-          const body = args.pop() as (tx: postgres.Sql) => unknown;
-          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: postgres.Sql) => body(preparingStatements(tx)));
+          const body = args.pop() as (tx: postgres.Sql) => Promise<unknown>;
+          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: postgres.Sql) =>
+            body(driverClient(tx, true)).catch((error: unknown) => {
+              if (connectionLost(error)) return new Promise(() => {});
+              throw error;
+            }),
+          );
         };
       }
       return Reflect.get(target, property, receiver);
     },
   });
+}
+
+/**
+ * A statement outside a transaction whose session ended under it is sent again, after a pause that
+ * lets the pool notice its other dead connections, so the first statements after a database
+ * restart succeed. Postgres terminating the session (57P01/57P02: restart, shutdown, an
+ * administrator) means the statement did not take effect; a connection that just dropped leaves
+ * that unknown, so only reads are retried then.
+ */
+async function retryIfTerminated<T>(query: string, run: () => PromiseLike<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const terminated = code === '57P01' || code === '57P02';
+      const readLost = (code === 'CONNECTION_CLOSED' || code === 'ECONNRESET' || code === 'EPIPE') && /^\s*select\b/i.test(query);
+      if (attempt === 3 || (!terminated && !readLost)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    }
+  }
+}
+
+/** Whether an error (or one it wraps, as Drizzle does) means the connection itself is gone. */
+function connectionLost(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const { code, severity } = e as { code?: string; severity?: string };
+    if (code === 'CONNECTION_CLOSED' || code === 'CONNECTION_DESTROYED' || code === 'CONNECTION_ENDED') return true;
+    if (severity === 'FATAL' || severity === 'PANIC') return true;
+  }
+  return false;
 }
 
 /** Several instances may start at once: one migrates while the others wait on an advisory lock. */
