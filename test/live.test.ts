@@ -249,13 +249,14 @@ describe('slow consumers', () => {
     const closed = new Promise<number>((resolve) => sockets[0]!.once('close', (code) => resolve(code)));
     (sockets[0] as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
 
-    const total = 20_000;
+    // 8 MB of events, more than the paused client's socket buffers hold, in few rows (PGlite inserts rows slowly).
+    const total = 4_000;
     const { db } = server.app.database;
     const executionId = parseId(execution.id, 'Execution');
-    const padding = 'x'.repeat(200);
-    for (let offset = 0; offset < total; offset += 2_000) {
+    const padding = 'x'.repeat(2_000);
+    for (let offset = 0; offset < total; offset += 800) {
       await db.insert(events).values(
-        Array.from({ length: 2_000 }, (_, i) => ({
+        Array.from({ length: 800 }, (_, i) => ({
           namespace: 'default',
           executionId,
           seq: 1_000 + offset + i,

@@ -67,10 +67,11 @@ describe('SSE streams follow the same rules as WebSockets', () => {
     });
     const healthy = await openStream(server, undefined, { filter: { executionId: execution.id } });
     await eventually(() => server.app.services.live.watcher.size >= 2, 5_000, 'both streams subscribed');
-    const padding = 'x'.repeat(500);
-    for (let offset = 0; offset < 20_000; offset += 2_000) {
+    // 16 MB of events: more than the paused client's socket buffers hold, in few rows (PGlite inserts rows slowly).
+    const padding = 'x'.repeat(4_000);
+    for (let offset = 0; offset < 4_000; offset += 800) {
       await server.app.database.db.insert(events).values(
-        Array.from({ length: 2_000 }, (_, i) => ({
+        Array.from({ length: 800 }, (_, i) => ({
           namespace: 'default',
           executionId,
           seq: 10_000 + offset + i,
