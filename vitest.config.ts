@@ -10,12 +10,23 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
+    // Vitest's default on 2 cores is one worker; the files spend much of their time waiting on
+    // sockets and timers, so two overlap well.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true as const, test: { name: 'pglite', env: { RUNWATCH_TEST_DRIVER: 'pglite' } } },
+      { extends: true as const, test: { name: 'pglite', env: { RUNWATCH_TEST_DRIVER: 'pglite' }, sequence: { groupOrder: 0 } } },
       ...(withPostgres
-        ? [{ extends: true as const, test: { name: 'postgres', env: { RUNWATCH_TEST_DRIVER: 'postgres' } } }]
+        ? [
+            // One file at a time on the shared server: feeds serve events below the oldest open
+            // transaction of the whole server, so one file's transactions would hold back another's feeds.
+            // After the PGlite files, which run two at a time.
+            {
+              extends: true as const,
+              test: { name: 'postgres', env: { RUNWATCH_TEST_DRIVER: 'postgres' }, fileParallelism: false, sequence: { groupOrder: 1 } },
+            },
+          ]
         : []),
     ],
   },

@@ -16,7 +16,7 @@ let engine: ReturnType<typeof startDemoEngine>;
 beforeAll(async () => {
   server = await startServer();
   const client = createRunwatchClient({ url: server.url });
-  engine = startDemoEngine({ client, logger: createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }), speed: 40, seed: 7 });
+  engine = startDemoEngine({ client, logger: createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }), speed: 60, seed: 7 });
 });
 afterAll(async () => {
   await engine.stop();
@@ -33,10 +33,10 @@ describe('the demo engine', () => {
         const now = new Set<string>(current.map((n) => n.status));
         return ALL_STATUSES.every((s) => now.has(s)) ? current : null;
       },
-      50_000,
+      90_000,
       `every status at once (seen so far: ${[...seen].join(', ')})`,
     );
     expect(new Set(nodes.map((n) => n.workflow)).size).toBeGreaterThanOrEqual(4);
     expect(nodes.some((n) => n.steps.some((s) => s.attempt > 1))).toBe(true);
-  }, 60_000);
+  }, 100_000);
 });
