@@ -115,7 +115,8 @@ const MAX_PREPARED_PARAMETERS = 16;
  *   socket is gone and throws outside any promise, which would crash the process (postgres 3.4.9).
  *   A body that failed because its connection is gone is therefore never settled; the transaction
  *   has already been rejected, and Postgres rolled it back when the session ended.
- * - A statement outside a transaction that Postgres terminated is retried once (`retryIfTerminated`).
+ * - A statement outside a transaction that met a terminated session is retried, at most twice
+ *   (`retryIfTerminated`).
  */
 function driverClient(client: postgres.Sql, inTransaction = false): postgres.Sql {
   return new Proxy(client, {
@@ -148,7 +149,7 @@ function driverClient(client: postgres.Sql, inTransaction = false): postgres.Sql
 }
 
 /**
- * A statement outside a transaction whose session ended under it is sent again, after a pause that
+ * A statement outside a transaction whose session ended under it is sent again (at most twice), after a pause that
  * lets the pool notice its other dead connections, so the first statements after a database
  * restart succeed. Postgres terminating the session (57P01/57P02: restart, shutdown, an
  * administrator) means the statement did not take effect; a connection that just dropped leaves
