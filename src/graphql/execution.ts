@@ -209,6 +209,16 @@ async function runExecutionCommand(ctx: Context, globalId: string, command: Exec
 }
 
 
+/** Each execution mutation's arguments as its command (shared with `ingest`), like `stepCommands`. */
+export const executionCommands = {
+  queueExecution: (): ExecutionCommand => ({ kind: 'queue' }),
+  startExecution: (): ExecutionCommand => ({ kind: 'start' }),
+  completeExecution: (): ExecutionCommand => ({ kind: 'complete' }),
+  failExecution: (a: { error: string }): ExecutionCommand => ({ kind: 'fail', error: a.error }),
+  cancelExecution: (a: { reason?: string | null }): ExecutionCommand => ({ kind: 'cancel', reason: a.reason ?? null }),
+  timeoutExecution: (): ExecutionCommand => ({ kind: 'timeout' }),
+};
+
 builder.mutationFields((t) => ({
   createExecution: t.field({
     type: ExecutionRef,
@@ -220,34 +230,33 @@ builder.mutationFields((t) => ({
   queueExecution: t.field({
     type: ExecutionRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'queue' }),
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.queueExecution()),
   }),
   startExecution: t.field({
     type: ExecutionRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'start' }),
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.startExecution()),
   }),
   completeExecution: t.field({
     type: ExecutionRef,
     description: 'Requires no step still running; pending steps are marked SKIPPED.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'complete' }),
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.completeExecution()),
   }),
   failExecution: t.field({
     type: ExecutionRef,
     args: { id: t.arg.id({ required: true }), error: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'fail', error: args.error }),
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.failExecution(args)),
   }),
   cancelExecution: t.field({
     type: ExecutionRef,
     args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
-    resolve: (_root, args, ctx) =>
-      runExecutionCommand(ctx, String(args.id), { kind: 'cancel', reason: args.reason ?? null }),
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.cancelExecution(args)),
   }),
   timeoutExecution: t.field({
     type: ExecutionRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), { kind: 'timeout' }),
+    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.timeoutExecution()),
   }),
 }));
 

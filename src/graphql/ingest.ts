@@ -2,19 +2,9 @@ import type { ExecutionCommand, StepCommand } from '../domain/lifecycle.js';
 import type { IngestCommand, IngestOutcome } from '../services/executions.js';
 import { badInput, DomainError } from '../errors.js';
 import { builder } from './builder.js';
-import { CreateExecutionInput, ExecutionRef } from './execution.js';
+import { CreateExecutionInput, ExecutionRef, executionCommands } from './execution.js';
 import { parseId } from './ids.js';
 import { stepCommands, StepRef } from './step.js';
-
-/** Each execution mutation's arguments as its command, like `stepCommands`. */
-const executionCommands = {
-  queueExecution: (): ExecutionCommand => ({ kind: 'queue' }),
-  startExecution: (): ExecutionCommand => ({ kind: 'start' }),
-  completeExecution: (): ExecutionCommand => ({ kind: 'complete' }),
-  failExecution: (a: { error: string }): ExecutionCommand => ({ kind: 'fail', error: a.error }),
-  cancelExecution: (a: { reason?: string | null }): ExecutionCommand => ({ kind: 'cancel', reason: a.reason ?? null }),
-  timeoutExecution: (): ExecutionCommand => ({ kind: 'timeout' }),
-};
 
 // One input per mutation, with that mutation's arguments, so each can grow like its mutation does.
 const idInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
