@@ -4,7 +4,6 @@ import type { Client } from 'graphql-ws';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { events } from '../src/db/schema.js';
 import { parseId } from '../src/graphql/ids.js';
 import {
   CompleteExecution,
@@ -15,7 +14,7 @@ import {
   ReportStepProgress,
   StartStep,
 } from './documents.js';
-import { runningExecution } from './fixtures.js';
+import { floodEvents, runningExecution } from './fixtures.js';
 import { eventually, freshDatabaseUrl, onPostgres, startServer, type TestServer } from './harness.js';
 
 interface LiveEvent {
@@ -249,24 +248,9 @@ describe('slow consumers', () => {
     const closed = new Promise<number>((resolve) => sockets[0]!.once('close', (code) => resolve(code)));
     (sockets[0] as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
 
-    // 8 MB of events, more than the paused client's socket buffers hold, in few rows (PGlite inserts rows slowly).
     const total = 4_000;
-    const { db } = server.app.database;
     const executionId = parseId(execution.id, 'Execution');
-    const padding = 'x'.repeat(2_000);
-    for (let offset = 0; offset < total; offset += 800) {
-      await db.insert(events).values(
-        Array.from({ length: 800 }, (_, i) => ({
-          namespace: 'default',
-          executionId,
-          seq: 1_000 + offset + i,
-          type: 'STEP_PROGRESS' as const,
-          data: { padding },
-          timestamp: new Date(),
-        })),
-      );
-      server.app.services.bus.publish({ namespace: 'default', executionId });
-    }
+    await floodEvents(server, executionId, { count: total, bytes: 2_000, firstSeq: 1_000 }); // 8 MB
 
     await eventually(() => server.app.webSockets.stats.slowConsumerCloses >= 1, 20_000, 'slow consumer closed');
     (sockets[0] as unknown as { _socket: { resume(): void } })._socket.resume();

@@ -1,10 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { events } from '../src/db/schema.js';
 import { parseId } from '../src/graphql/ids.js';
 import { EventsSubscription } from './documents.js';
-import { runningExecution } from './fixtures.js';
+import { floodEvents, runningExecution } from './fixtures.js';
 import { eventually, startServer, type TestServer } from './harness.js';
 
 /** Opens an SSE subscription; `ended` settles when the server closes the stream. */
@@ -67,21 +66,7 @@ describe('SSE streams follow the same rules as WebSockets', () => {
     });
     const healthy = await openStream(server, undefined, { filter: { executionId: execution.id } });
     await eventually(() => server.app.services.live.watcher.size >= 2, 5_000, 'both streams subscribed');
-    // 16 MB of events: more than the paused client's socket buffers hold, in few rows (PGlite inserts rows slowly).
-    const padding = 'x'.repeat(4_000);
-    for (let offset = 0; offset < 4_000; offset += 800) {
-      await server.app.database.db.insert(events).values(
-        Array.from({ length: 800 }, (_, i) => ({
-          namespace: 'default',
-          executionId,
-          seq: 10_000 + offset + i,
-          type: 'STEP_PROGRESS' as const,
-          data: { padding },
-          timestamp: new Date(),
-        })),
-      );
-      server.app.services.bus.publish({ namespace: 'default', executionId });
-    }
+    await floodEvents(server, executionId, { count: 4_000, bytes: 4_000, firstSeq: 10_000 }); // 16 MB
     // The server drops the stalled stream (its feed unwinds); once the client reads again it sees the end.
     await eventually(() => server.app.services.live.watcher.size === 1, 25_000, 'the stalled stream dropped');
     resume();
