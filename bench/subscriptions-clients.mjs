@@ -12,6 +12,8 @@ let firstAt = 0;
 let latencies = [];
 let samplePayload = '';
 let subscribed = 0;
+/** Deliveries per socket since the last reset, for the stall report. */
+let perSocket = new Array(subscribers).fill(0);
 
 function finishIfDone() {
   if (received >= expected) {
@@ -32,6 +34,7 @@ for (let i = 0; i < subscribers; i++) {
     } else if (message.type === 'next') {
       if (received === 0) firstAt = performance.now();
       received++;
+      perSocket[i]++;
       samplePayload ||= text;
       // Steady-phase events carry "t<i>" as their message: report when each arrived.
       const tick = message.payload?.data?.events?.data?.message;
@@ -49,8 +52,14 @@ parentPort.on('message', (message) => {
     received = 0;
     latencies = [];
     firstAt = 0;
+    perSocket = new Array(subscribers).fill(0);
+    parentPort.postMessage({ type: 'reset' });
   } else if (message.type === 'expect') {
     expected = message.count;
     finishIfDone();
+  } else if (message.type === 'status') {
+    const histogram = {};
+    for (const count of perSocket) histogram[count] = (histogram[count] ?? 0) + 1;
+    parentPort.postMessage({ type: 'status', received, expected, socketsByDeliveries: histogram });
   }
 });

@@ -67,16 +67,34 @@ worker.on('error', (error) => {
   console.error(error);
   process.exit(1);
 });
+const STALL_MS = 60_000;
+let phase = 'subscribing';
 const next = <T>(type: string) =>
   new Promise<T>((resolve) => {
+    // A phase that does not finish is a failure: report what the clients got and stop.
+    const stall = setTimeout(() => {
+      worker.on('message', (message: { type: string }) => {
+        if (message.type !== 'status') return;
+        console.error(`no '${type}' after ${STALL_MS} ms (${phase})`, message);
+        process.exit(1);
+      });
+      worker.postMessage({ type: 'status' });
+    }, STALL_MS);
     const listener = (message: { type: string }) => {
       if (message.type === 'error') console.error(message);
       if (message.type !== type) return;
+      clearTimeout(stall);
       worker.off('message', listener);
       resolve(message as T);
     };
     worker.on('message', listener);
   });
+
+/** The worker handles socket data and our messages in no fixed order: wait until it has reset. */
+const reset = async () => {
+  worker.postMessage({ type: 'reset' });
+  await next('reset');
+};
 
 await next('subscribed');
 const idleBytesPerSubscriber = (heap() - before) / SUBSCRIBERS;
@@ -98,7 +116,8 @@ interface Done {
 }
 
 // 1. Steady rate.
-worker.postMessage({ type: 'reset' });
+phase = 'steady';
+await reset();
 const steadyTotal = RATE * SECONDS;
 const writes: Promise<unknown>[] = [];
 const t0 = performance.now();
@@ -112,8 +131,9 @@ worker.postMessage({ type: 'expect', count: steadyTotal * fanOut });
 const steady = await next<Done>('done');
 
 // 3. Fan-out capacity, in interleaved rounds (the machine is shared: medians, not one run).
-// Runwatch: a burst of events committed at once (one INSERT), so the delivery side and not the
-// ingest path is measured. Raw: the same number of the same payload bytes, sent with ws's own send.
+// Runwatch: a burst of events committed at once (one INSERT), then timed from the commit to the
+// last delivery, so the delivery side and not the ingest path is measured. Raw: the same number of
+// the same payload bytes, sent with ws's own send.
 const burstTotal = BURST_PER_EXECUTION * EXECUTIONS;
 const ROUNDS = quick ? 3 : 5;
 const rawSend = WebSocket.prototype.send as (this: WebSocket, data: string) => void;
@@ -121,9 +141,8 @@ const oursRates: number[] = [];
 const rawRates: number[] = [];
 let seq = 1_000_000;
 for (let round = 0; round < ROUNDS; round++) {
-  worker.postMessage({ type: 'reset' });
-  const profiler = process.env.BENCH_PROFILE && round === 0 ? await startProfiler() : null;
-  const burstStart = performance.now();
+  phase = `burst round ${round}`;
+  await reset();
   await server.app.database.db.insert(events).values(
     Array.from({ length: burstTotal }, (_, i) => ({
       namespace: 'default',
@@ -135,13 +154,17 @@ for (let round = 0; round < ROUNDS; round++) {
       timestamp: new Date(),
     })),
   );
+  // The clock starts at the commit: the bench's own INSERT is the writer's cost, not fan-out.
+  const profiler = process.env.BENCH_PROFILE && round === 0 ? await startProfiler() : null;
+  const burstStart = performance.now();
   server.app.services.bus.publish({ namespace: 'default', executionId: null });
   worker.postMessage({ type: 'expect', count: burstTotal * fanOut });
   const burst = await next<Done>('done');
   oursRates.push(burst.received / ((performance.now() - burstStart) / 1000));
   await profiler?.stop(process.env.BENCH_PROFILE!);
 
-  worker.postMessage({ type: 'reset' });
+  phase = `raw round ${round}`;
+  await reset();
   const rawStart = performance.now();
   worker.postMessage({ type: 'expect', count: burstTotal * fanOut });
   const rawDone = next<Done>('done');
