@@ -22,30 +22,41 @@ function finishIfDone() {
   }
 }
 
-for (let i = 0; i < subscribers; i++) {
-  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
-  socket.on('message', (raw) => {
-    const text = raw.toString();
-    const message = JSON.parse(text);
-    if (message.type === 'connection_ack') {
-      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { filter: { executionId: executionIds[i % executionIds.length] } } } }));
-      if (++subscribed === subscribers) setTimeout(() => parentPort.postMessage({ type: 'subscribed' }), 500);
-    } else if (message.type === 'next') {
-      if (received === 0) firstAt = performance.now();
-      received++;
-      perSocket[i]++;
-      samplePayload ||= text;
-      // Steady-phase events carry "t<i>" as their message: report when each arrived.
-      const tick = message.payload?.data?.events?.data?.message;
-      if (typeof tick === 'string' && tick.startsWith('t')) latencies.push([Number(tick.slice(1)), Date.now()]);
-      finishIfDone();
-    } else if (message.type === 'ping') {
-      socket.send(JSON.stringify({ type: 'pong' }));
-    }
+/** One subscriber; resolves once the server has acknowledged its connection. */
+const connect = (i) =>
+  new Promise((resolve) => {
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('message', (raw) => {
+      const text = raw.toString();
+      const message = JSON.parse(text);
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { filter: { executionId: executionIds[i % executionIds.length] } } } }));
+        subscribed++;
+        resolve();
+      } else if (message.type === 'next') {
+        if (received === 0) firstAt = performance.now();
+        received++;
+        perSocket[i]++;
+        samplePayload ||= text;
+        // Steady-phase events carry "t<i>" as their message: report when each arrived.
+        const tick = message.payload?.data?.events?.data?.message;
+        if (typeof tick === 'string' && tick.startsWith('t')) latencies.push([Number(tick.slice(1)), Date.now()]);
+        finishIfDone();
+      } else if (message.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }));
+      }
+    });
+    socket.on('close', (code, reason) => parentPort.postMessage({ type: 'error', message: `socket ${i} closed: ${code} ${reason}` }));
+    socket.on('error', (error) => parentPort.postMessage({ type: 'error', message: String(error) }));
   });
-  socket.on('error', (error) => parentPort.postMessage({ type: 'error', message: String(error) }));
+
+// In waves, so that a loaded machine does not miss graphql-ws' connection_init deadline.
+const WAVE = 250;
+for (let first = 0; first < subscribers; first += WAVE) {
+  await Promise.all(Array.from({ length: Math.min(WAVE, subscribers - first) }, (_, k) => connect(first + k)));
 }
+setTimeout(() => parentPort.postMessage({ type: 'subscribed' }), 500);
 
 parentPort.on('message', (message) => {
   if (message.type === 'reset') {
@@ -60,6 +71,6 @@ parentPort.on('message', (message) => {
   } else if (message.type === 'status') {
     const histogram = {};
     for (const count of perSocket) histogram[count] = (histogram[count] ?? 0) + 1;
-    parentPort.postMessage({ type: 'status', received, expected, socketsByDeliveries: histogram });
+    parentPort.postMessage({ type: 'status', subscribed, received, expected, socketsByDeliveries: histogram });
   }
 });
