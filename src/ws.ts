@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, type execute, type ExecutionArgs, type subscribe } from 'graphql';
+import { GraphQLError, type execute, type ExecutionArgs, type ExecutionResult, type subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -43,6 +43,35 @@ export interface WebSocketOptions {
 
 const operationError = (code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extensions } });
+
+/**
+ * Subscribers of the same event and operation share one result object (shared-subscriptions.ts),
+ * but graphql-ws serialises every message itself, once per subscriber. A result is serialised once
+ * instead: graphql-ws serialises a stand-in, whose toJSON hands the result's JSON to the send that
+ * follows synchronously, and that send puts the JSON in the stand-in's place.
+ */
+const STAND_IN = '\u0000pre-serialised';
+const STAND_IN_TAIL = `"payload":${JSON.stringify(STAND_IN)}}`;
+const standIns = new WeakMap<ExecutionResult, { toJSON(): string }>();
+let handedOver: string | null = null;
+
+function preSerialised(result: ExecutionResult) {
+  if (result.errors) return undefined; // graphql-ws formats errors itself
+  let standIn = standIns.get(result);
+  if (!standIn) {
+    const json = JSON.stringify(result);
+    standIn = { toJSON: () => ((handedOver = json), STAND_IN) };
+    standIns.set(result, standIn);
+  }
+  return standIn as never;
+}
+
+function withPreSerialisedPayload(message: string) {
+  const json = handedOver;
+  if (json === null) return message;
+  handedOver = null;
+  return message.endsWith(STAND_IN_TAIL) ? `${message.slice(0, -STAND_IN_TAIL.length)}"payload":${json}}` : message;
+}
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => ReturnType<typeof execute>;
@@ -87,17 +116,16 @@ export function attachWebSockets(
         });
       }
       counts.queued++;
-      let acknowledged = false;
-      const acknowledge = (err?: Error) => {
-        if (acknowledged) return;
-        acknowledged = true;
-        cb?.(err);
-      };
-      send(data, (err) => {
+      // Inline callbacks: a named closure per message costs a defineProperty under tsx's keepNames.
+      let pipelined = false;
+      send(typeof data === 'string' ? withPreSerialisedPayload(data) : data, (err) => {
         counts.flushed++;
-        acknowledge(err);
+        if (!pipelined) cb?.(err);
       });
-      if (socket.bufferedAmount < PIPELINE_LOW_WATER_BYTES) queueMicrotask(acknowledge);
+      if (socket.bufferedAmount < PIPELINE_LOW_WATER_BYTES) {
+        pipelined = true;
+        queueMicrotask(() => cb?.());
+      }
     }) as WebSocket['send'];
   });
 
@@ -161,6 +189,7 @@ export function attachWebSockets(
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      onNext: (_ctx, _id, _payload, _args, result) => preSerialised(result),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;

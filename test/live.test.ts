@@ -153,6 +153,36 @@ describe('Subscription.events', () => {
     await eventually(() => healthy.events.length >= 1, 5_000, 'event on the same socket');
   });
 
+  it('sends subscribers of the same event the same payload, in the message graphql-ws would write', async () => {
+    const execution = await runningExecution(server, { stepCount: 2 });
+    const filter = { executionId: execution.id };
+    const { endCursor: start } = await readLog(server, filter, null);
+    const texts = new Map<WebSocket, string[]>();
+    class RecordingWebSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        texts.set(this, []);
+        this.on('message', (data) => texts.get(this)!.push(String(data)));
+      }
+    }
+    const subscribers = [1, 2, 3].map(() => collect(server.wsClient({ webSocketImpl: RecordingWebSocket }), { filter, after: start }));
+    await writeSteps(server, [execution], 1);
+    await eventually(() => subscribers.every((s) => s.events.length >= 6), 10_000, 'every subscriber');
+
+    const payloads = [...texts.values()].map((messages) =>
+      messages
+        .map((text) => ({ text, message: JSON.parse(text) as { id: string; type: string; payload: unknown } }))
+        .filter(({ message }) => message.type === 'next')
+        .map(({ text, message }) => {
+          expect(text).toBe(JSON.stringify({ id: message.id, type: 'next', payload: message.payload }));
+          return JSON.stringify(message.payload);
+        }),
+    );
+    expect(payloads[0]).toHaveLength(6);
+    expect(payloads[1]).toEqual(payloads[0]);
+    expect(payloads[2]).toEqual(payloads[0]);
+  });
+
   it('delivers the same sequence over SSE as over graphql-ws', async () => {
     const execution = await runningExecution(server, { stepCount: 3 });
     const filter = { executionId: execution.id };
