@@ -51,18 +51,31 @@ export function histogramOf(durations: Iterable<number>): Histogram {
  * extremes, which clamp the answer. Null when the histogram is empty.
  */
 export function percentilesFromHistogram(h: Histogram, qs: readonly number[], min: number | null, max: number | null): (number | null)[] {
-  const buckets = [...h.entries()].filter(([, c]) => c > 0).sort((a, b) => a[0] - b[0]);
-  const n = buckets.reduce((sum, [, c]) => sum + c, 0);
+  const dense = denseHistogram();
+  for (const [i, c] of h) if (c > 0) dense[Math.min(i, MAX_BUCKET)]! += c;
+  return percentilesFromDense(dense, qs, min, max);
+}
+
+/** The same from a dense histogram. */
+export function percentilesFromDense(dense: DenseHistogram, qs: readonly number[], min: number | null, max: number | null): (number | null)[] {
+  let n = 0;
+  let last = 0;
+  for (let i = 0; i < dense.length; i++) {
+    if (dense[i]! > 0) {
+      n += dense[i]!;
+      last = i;
+    }
+  }
   if (n === 0) return qs.map(() => null);
   const valueAtRank = (rank: number) => {
     if (rank === 0 && min !== null) return min;
     if (rank === n - 1 && max !== null) return max;
     let seen = 0;
-    for (const [i, c] of buckets) {
-      seen += c;
+    for (let i = 0; i <= last; i++) {
+      seen += dense[i]!;
       if (rank < seen) return bucketValueMs(i);
     }
-    return bucketValueMs(buckets.at(-1)![0]);
+    return bucketValueMs(last);
   };
   return qs.map((q) => {
     const position = q * (n - 1);

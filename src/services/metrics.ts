@@ -7,8 +7,7 @@ import {
   addHistogramTextDense,
   bucketOf,
   denseHistogram,
-  denseToHistogram,
-  percentilesFromHistogram,
+  percentilesFromDense,
   type Histogram,
 } from '../domain/histogram.js';
 import type { ExecutionStatus, StepStatus } from '../domain/lifecycle.js';
@@ -159,7 +158,7 @@ class StatsAccumulator {
   }
 
   percentiles(qs: number[]) {
-    return percentilesFromHistogram(denseToHistogram(this.dense), qs, this.min, this.max);
+    return percentilesFromDense(this.dense, qs, this.min, this.max);
   }
 
   stats(): DurationStats {
