@@ -8,6 +8,7 @@ import {
   bucketOf,
   denseHistogram,
   percentilesFromDense,
+  type DenseHistogram,
   type Histogram,
 } from '../domain/histogram.js';
 import type { ExecutionStatus, StepStatus } from '../domain/lifecycle.js';
@@ -139,7 +140,8 @@ class StatsAccumulator {
   sum = 0;
   min: number | null = null;
   max: number | null = null;
-  dense = denseHistogram();
+  /** Allocated on first use: a timeseries keeps two per bucket and fills only the duration one. */
+  private dense: DenseHistogram | null = null;
 
   addRollup(count: number, sum: number, min: number | null, max: number | null, histogram: string | null) {
     if (!count) return;
@@ -147,18 +149,18 @@ class StatsAccumulator {
     this.sum += sum;
     if (min !== null) this.min = this.min === null ? min : Math.min(this.min, min);
     if (max !== null) this.max = this.max === null ? max : Math.max(this.max, max);
-    addHistogramTextDense(this.dense, histogram);
+    if (histogram) addHistogramTextDense((this.dense ??= denseHistogram()), histogram);
   }
 
   addValues(values: number[]) {
     for (const v of values) {
       this.addRollup(1, v, v, v, null);
-      this.dense[bucketOf(v)]! += 1;
+      (this.dense ??= denseHistogram())[bucketOf(v)]! += 1;
     }
   }
 
   percentiles(qs: number[]) {
-    return percentilesFromDense(this.dense, qs, this.min, this.max);
+    return this.dense ? percentilesFromDense(this.dense, qs, this.min, this.max) : qs.map(() => null);
   }
 
   stats(): DurationStats {
