@@ -7,7 +7,8 @@
  *   DATABASE_URL=postgres://... NODE_ENV=production npx tsx bench/best-sql.ts   (BENCH_QUICK=1: short)
  */
 import postgres from 'postgres';
-import { listen, readBody, requestBody, sameJson, seedExecutions, startServerAndCapture } from './executions-page.js';
+import { listen, readBody, requestBody, sameJson, startServerAndCapture } from './executions-page.js';
+import { seedExecutions } from './seed.js';
 import { alternate, benchDatabase, load, median, quick, ratio, report } from './support.js';
 
 const FIRST = 50;

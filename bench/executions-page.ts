@@ -1,10 +1,9 @@
 /**
- * Shared by graphql-overhead.ts and best-sql.ts: a seeded database, the `executions(first: N)` page
+ * Shared by graphql-overhead.ts and best-sql.ts (which seed with seed.ts): the `executions(first: N)` page
  * query, and the SQL the server issues for it (captured through its Drizzle logger).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type postgres from 'postgres';
 import { startBenchServer } from './support.js';
 
 export const pageQuery = (first: number) =>
@@ -12,25 +11,6 @@ export const pageQuery = (first: number) =>
   `progress { progressPercent completedSteps totalSteps currentStep { name } } } } } }`;
 
 export const requestBody = (first: number) => JSON.stringify({ query: pageQuery(first), operationName: 'Page' });
-
-/** Executions of 8 steps each: a fifth running (some steps done, one in progress), the rest completed. */
-export async function seedExecutions(sql: postgres.Sql, count: number) {
-  await sql.unsafe(`
-    insert into executions (id, namespace, workflow, status, created_at, started_at, finished_at, updated_at, last_seq)
-    select gen_random_uuid(), 'bench', 'wf-' || (i % 10), case when i % 5 = 0 then 'RUNNING' else 'COMPLETED' end,
-      now() - i * interval '1 minute', now() - i * interval '1 minute',
-      case when i % 5 = 0 then null else now() - i * interval '1 minute' + interval '30 seconds' end, now(), 20
-    from generate_series(1, ${count}) i`);
-  await sql.unsafe(`
-    insert into steps (id, execution_id, position, name, type, status, progress_percent, started_at, finished_at)
-    select gen_random_uuid(), e.id, p, 'step-' || p, 'script',
-      case when e.status = 'COMPLETED' or p < 3 then 'COMPLETED' when p = 3 then 'RUNNING' else 'PENDING' end,
-      case when e.status = 'COMPLETED' or p < 3 then 100 when p = 3 then 37.5 else 0 end,
-      case when e.status = 'COMPLETED' or p <= 3 then e.started_at + p * interval '3 seconds' end,
-      case when e.status = 'COMPLETED' or p < 3 then e.started_at + (p + 1) * interval '3 seconds' end
-    from executions e, generate_series(0, 7) p`);
-  await sql.unsafe('analyze');
-}
 
 export interface Captured {
   text: string;

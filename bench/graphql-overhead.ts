@@ -10,7 +10,8 @@
 import postgres from 'postgres';
 import { summariseSteps } from '../src/domain/progress.js';
 import type { StepStatus, ExecutionStatus } from '../src/domain/lifecycle.js';
-import { globalId, listen, readBody, requestBody, seedExecutions, startServerAndCapture } from './executions-page.js';
+import { globalId, listen, readBody, requestBody, startServerAndCapture } from './executions-page.js';
+import { seedExecutions } from './seed.js';
 import { alternate, benchDatabase, load, median, quick, ratio, report } from './support.js';
 
 const FIRST = 50;
