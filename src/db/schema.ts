@@ -40,8 +40,10 @@ export const executions = pgTable(
   },
   (t) => [
     uniqueIndex('executions_namespace_external_id_key').on(t.namespace, t.externalId),
-    index('executions_namespace_created_idx').on(t.namespace, t.createdAt.desc(), t.id.desc()),
-    index('executions_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    // Ascending: read backwards they serve `order by created_at desc, id desc`. Drizzle's `.desc()`
+    // means DESC NULLS LAST, which that order (NULLS FIRST) cannot use, so pages sorted the whole table.
+    index('executions_namespace_created_idx').on(t.namespace, t.createdAt, t.id),
+    index('executions_created_idx').on(t.createdAt, t.id),
     index('executions_finished_idx').on(t.finishedAt),
     index('executions_active_idx')
       .on(t.status)

@@ -85,8 +85,8 @@ export function createProgressService(options: ProgressServiceOptions) {
         cross join lateral (
           select e.id from executions e
           where e.namespace = k.namespace and e.workflow = k.workflow and e.status = 'COMPLETED'
-          -- NULLS LAST as in the (namespace, created_at) index, so it is walked newest first and stops early.
-          order by e.created_at desc nulls last, e.id desc nulls last
+          -- The (namespace, created_at, id) index, walked newest first, stops early.
+          order by e.created_at desc, e.id desc
           limit ${historyRuns}
         ) recent
         join steps s on s.execution_id = recent.id and s.status = 'COMPLETED' and s.started_at is not null
