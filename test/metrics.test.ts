@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { seededRandom } from '../src/domain/random.js';
 import { print } from 'graphql';
+import { sql, TransactionRollbackError } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../src/db/query.js';
 import { RELATIVE_ERROR_BOUND } from '../src/domain/histogram.js';
 import { graphql } from './gql/index.js';
 import type { MetricsWindowQuery } from './gql/graphql.js';
@@ -346,6 +349,22 @@ describe('metricsTimeseries', () => {
     }
   });
 
+  it('reads per-workflow hours when filtered by workflow, and they add up to the namespace hours', async () => {
+    const metrics = server.app.services.metrics;
+    const window = { from: new Date(base + 90_000), to: new Date(base + 2 * DAY - 30_000), bucket: 'HOUR' as const, namespace: 'm1', exact: false };
+    const counts = ({ p95Ms: _, ...rest }: { p95Ms: number | null }) => rest;
+    const all = await metrics.timeseries(window, null);
+    const byWorkflow = await Promise.all(['alpha', 'beta'].map((workflow) => metrics.timeseries({ ...window, workflow }, null)));
+    for (const [i, workflow] of ['alpha', 'beta'].entries()) {
+      const exact = await metrics.timeseries({ ...window, workflow, exact: true }, null);
+      expect(byWorkflow[i]!.map(counts)).toEqual(exact.map(counts));
+    }
+    for (const key of ['total', 'completed', 'failed', 'timedOut'] as const) {
+      expect(all.map((b, i) => b[key] - byWorkflow[0]![i]![key] - byWorkflow[1]![i]![key])).toEqual(all.map(() => 0));
+    }
+    expect(all.reduce((sum, b) => sum + b.total, 0)).toBeGreaterThan(0);
+  });
+
   it('clips the first and last bucket to the window (DAY and MINUTE)', async () => {
     const start = base + 5 * HOUR + 30_000;
     const end = base + 2 * DAY - 90_000;
@@ -483,5 +502,28 @@ describe('rollup writes', () => {
       expect(metrics).toMatchObject({ total: 24, completed: 12, failed: 12, duration: { count: 24, minMs: 2_000, maxMs: 2_000, p99Ms: 2_000 } });
       expect(metrics.steps).toMatchObject([{ type: 'x', total: 24, skipped: 24 }]);
     }
+  });
+
+  it('keep each namespace hour equal to the sum of its workflow hours, as the migration backfills it', async () => {
+    const db = server.app.database.db;
+    const file = readdirSync(new URL('../drizzle/', import.meta.url)).find((f) => /namespace_hour/.test(f))!;
+    const backfill = readFileSync(new URL(`../drizzle/${file}`, import.meta.url), 'utf8')
+      .split('--> statement-breakpoint')
+      .filter((statement) => !/^\s*CREATE (TABLE|INDEX)/.test(statement));
+    const rowsOf = `select x::text as row from execution_namespace_hours x order by namespace, hour`;
+    const written = await queryRows<{ row: string }>(db, sql.raw(rowsOf));
+    expect(written.length).toBeGreaterThan(20);
+    let rebuilt: { row: string }[] = [];
+    await db
+      .transaction(async (tx) => {
+        await tx.execute(sql`delete from execution_namespace_hours`);
+        for (const statement of backfill) await tx.execute(sql.raw(statement));
+        rebuilt = await queryRows(tx as never, sql.raw(rowsOf));
+        tx.rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof TransactionRollbackError)) throw error;
+      });
+    expect(rebuilt).toEqual(written);
   });
 });

@@ -27,7 +27,7 @@ import {
   type Window,
 } from '../domain/metrics.js';
 import type { Clock } from './executions.js';
-import { ROLLUP_LEVELS } from './rollups.js';
+import { NAMESPACE_HOURS, ROLLUP_LEVELS } from './rollups.js';
 
 export interface MetricsFilter {
   namespace?: string | null;
@@ -287,7 +287,8 @@ export function createMetricsService(deps: { db: Db; clock: Clock; limits: Metri
     withQueue = true,
   ) {
     const meta = ROLLUP_LEVELS.find((l) => l.level === level)!;
-    const table = sql.raw(`${meta[kind]} r`);
+    const perNamespace = kind === 'executions' && level === 'hour' && !filter.workflow;
+    const table = sql.raw(`${perNamespace ? NAMESPACE_HOURS : meta[kind]} r`);
     // Summed across namespaces and workflows in SQL; the histograms travel as one ';'-joined text
     // per group and are merged in JS (far cheaper than unnesting them in SQL).
     const sums = (columns: string[]) => sql.raw(columns.map((c) => `sum(${c})::float8 as ${c}`).join(', '));

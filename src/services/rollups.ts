@@ -49,7 +49,10 @@ interface Row<D> {
   delta: D;
 }
 
-function executionUpsert(table: string, column: string, rows: Row<ExecutionDelta>[]): SQL {
+/** Per-namespace hour rollup: the same figures without the workflow (see the schema). */
+export const NAMESPACE_HOURS = 'execution_namespace_hours';
+
+function executionUpsert(table: string, column: string, rows: Row<ExecutionDelta>[], perWorkflow = true): SQL {
   const withDurations = rows.some((r) => r.delta.durations.length > 0);
   const withQueueTimes = rows.some((r) => r.delta.queueTimes.length > 0);
   const set = [sumOf(['total', 'completed', 'failed', 'cancelled', 'timed_out', 'sla_tracked', 'sla_violations'])];
@@ -57,14 +60,15 @@ function executionUpsert(table: string, column: string, rows: Row<ExecutionDelta
   if (withQueueTimes) set.push(sumOf(['queue_count', 'queue_sum_ms']), minMax('queue'));
   const values = rows.map(
     ({ namespace, workflow, at, delta: d }) =>
-      sql`(${namespace}, ${workflow}, ${new Date(at).toISOString()}::timestamptz, ${d.total}, ${d.completed}, ${d.failed}, ${d.cancelled},
+      sql`(${namespace}, ${perWorkflow ? sql`${workflow}, ` : sql``}${new Date(at).toISOString()}::timestamptz, ${d.total}, ${d.completed}, ${d.failed}, ${d.cancelled},
         ${d.timedOut}, ${stats(d.durations)}, ${stats(d.queueTimes)}, ${d.slaTracked}, ${d.slaViolations})`,
   );
-  return sql`insert into ${sql.raw(table)} as t (namespace, workflow, ${sql.raw(column)}, total, completed, failed, cancelled, timed_out,
+  const keys = sql.raw(perWorkflow ? `namespace, workflow, ${column}` : `namespace, ${column}`);
+  return sql`insert into ${sql.raw(table)} as t (${keys}, total, completed, failed, cancelled, timed_out,
       duration_count, duration_sum_ms, duration_min_ms, duration_max_ms, duration_histogram,
       queue_count, queue_sum_ms, queue_min_ms, queue_max_ms, queue_histogram, sla_tracked, sla_violations)
     values ${sql.join(values, sql`, `)}
-    on conflict (namespace, workflow, ${sql.raw(column)}) do update set ${sql.raw(set.join(', '))}
+    on conflict (${keys}) do update set ${sql.raw(set.join(', '))}
       ${withDurations ? sql`, ${mergeHistogram('duration_histogram')}` : sql``}
       ${withQueueTimes ? sql`, ${mergeHistogram('queue_histogram')}` : sql``}`;
 }
@@ -90,12 +94,12 @@ export const compare = (a: string | number, b: string | number) => (a < b ? -1 :
 const byKey = (a: Row<unknown>, b: Row<unknown>) =>
   compare(a.namespace, b.namespace) || compare(a.workflow, b.workflow) || compare(a.at, b.at);
 
-/** The deltas summed per rollup row of one level, in key order. */
-function rowsOfLevel(deltas: readonly RollupDelta[], ms: number) {
+/** The deltas summed per rollup row of one level, in key order; `perWorkflow: false` sums a namespace's workflows. */
+function rowsOfLevel(deltas: readonly RollupDelta[], ms: number, perWorkflow = true) {
   const executions = new Map<string, Row<ExecutionDelta>>();
   const steps = new Map<string, Row<StepDelta>>();
   for (const delta of deltas) {
-    const key = { namespace: delta.namespace, workflow: delta.workflow, at: Math.floor(delta.createdAt.getTime() / ms) * ms };
+    const key = { namespace: delta.namespace, workflow: perWorkflow ? delta.workflow : '', at: Math.floor(delta.createdAt.getTime() / ms) * ms };
     const id = JSON.stringify([key.namespace, key.workflow, key.at]);
     if (delta.execution) {
       const row = executions.get(id) ?? { ...key, delta: emptyExecutionDelta() };
@@ -116,10 +120,11 @@ function rowsOfLevel(deltas: readonly RollupDelta[], ms: number) {
 }
 
 /**
- * Writes the deltas to the minute, hour and day rollups of each execution's creation time, as one
- * statement, inside the caller's transaction; deltas that fall on the same rollup row are summed
- * first. Rows are always touched in the same order (executions minute -> hour -> day, then steps,
- * each table in key order), so concurrent writers cannot deadlock.
+ * Writes the deltas to the minute, hour and day rollups of each execution's creation time (and the
+ * per-namespace hour rollup), as one statement, inside the caller's transaction; deltas that fall
+ * on the same rollup row are summed first. Rows are always touched in the same order (executions
+ * minute -> hour -> day -> namespace hour, then steps, each table in key order), so concurrent
+ * writers cannot deadlock.
  */
 export function writeRollups(tx: Db, deltas: readonly RollupDelta[]): Promise<unknown> {
   const levels = ROLLUP_LEVELS.map((level) => ({ level, rows: rowsOfLevel(deltas, level.ms) }));
@@ -127,6 +132,8 @@ export function writeRollups(tx: Db, deltas: readonly RollupDelta[]): Promise<un
   for (const { level, rows } of levels) {
     if (rows.executions.length) parts.push(executionUpsert(level.executions, level.column, rows.executions));
   }
+  const namespaceRows = rowsOfLevel(deltas, HOUR_MS, false).executions;
+  if (namespaceRows.length) parts.push(executionUpsert(NAMESPACE_HOURS, 'hour', namespaceRows, false));
   for (const { level, rows } of levels) {
     if (rows.steps.length) parts.push(stepUpsert(level.steps, level.column, rows.steps));
   }
