@@ -124,7 +124,7 @@ export function attachWebSockets(
       });
       if (socket.bufferedAmount < PIPELINE_LOW_WATER_BYTES) {
         pipelined = true;
-        queueMicrotask(() => cb?.());
+        cb?.();
       }
     }) as WebSocket['send'];
   });

@@ -30,11 +30,18 @@ function compiledSelection(args: ExecutionArgs): CompiledQuery | null {
   return query;
 }
 
+const isPromiseLike = <R>(value: R | PromiseLike<R>): value is PromiseLike<R> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
 function mapStream<T, R>(source: AsyncIterator<T>, map: (value: T) => R | Promise<R>): AsyncIterableIterator<R> {
   const iterator: AsyncIterableIterator<R> = {
-    async next() {
-      const step = await source.next();
-      return step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+    // Without async/await: a result shared with other subscribers is usually ready, so it costs no extra tick.
+    next() {
+      return source.next().then((step): IteratorResult<R> | Promise<IteratorResult<R>> => {
+        if (step.done) return { done: true, value: undefined };
+        const value = map(step.value);
+        return isPromiseLike(value) ? Promise.resolve(value).then((ready) => ({ done: false, value: ready })) : { done: false, value };
+      });
     },
     async return() {
       await source.return?.();
