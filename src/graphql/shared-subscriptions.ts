@@ -35,7 +35,7 @@ const isPromiseLike = <R>(value: R | PromiseLike<R>): value is PromiseLike<R> =>
 
 function mapStream<T, R>(source: AsyncIterator<T>, map: (value: T) => R | Promise<R>): AsyncIterableIterator<R> {
   const iterator: AsyncIterableIterator<R> = {
-    // Without async/await: a result shared with other subscribers is usually ready, so it costs no extra tick.
+    // Without async/await: a result shared with other subscribers is usually ready; no extra tick.
     next() {
       return source.next().then((step): IteratorResult<R> | Promise<IteratorResult<R>> => {
         if (step.done) return { done: true, value: undefined };
@@ -59,8 +59,9 @@ function mapStream<T, R>(source: AsyncIterator<T>, map: (value: T) => R | Promis
 /**
  * Live feeds hand the same event object to every subscriber that may see it. Executing the
  * selection once per (event, operation) instead of once per subscriber makes fan-out cost close to
- * the cost of sending; graphql-jit runs it, compiled once per document, as it runs queries. Results of the events feed depend only on the event, the document, the
- * variables and the namespace scope, which together form the key.
+ * the cost of sending. Results of the events feed depend only on the event, the document, the
+ * variables and the namespace scope, which together form the key. The selection runs compiled by
+ * graphql-jit; its variables were already checked by graphql-js when the stream was created.
  */
 export function useSharedSubscriptionResults(): Plugin {
   const results = new WeakMap<object, Map<string, Result>>();
