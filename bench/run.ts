@@ -1,7 +1,7 @@
 /**
  * Runs every benchmark in sequence, each in its own process, and appends their results to
  * BENCHMARKS.md. Needs DATABASE_URL (a real Postgres on loopback; each benchmark creates and drops
- * its own database). `npm run bench -- --quick` (or BENCH_QUICK=1) for a CI-sized run (< 3 minutes).
+ * its own database). `npm run bench -- --quick` (or BENCH_QUICK=1) for a CI-sized run (3-5 minutes on the 2-core machine).
  * `npm run bench -- ingest startup` runs only the named ones.
  */
 import { spawnSync } from 'node:child_process';
