@@ -595,8 +595,10 @@ describe('protected mode', () => {
     const socket = await rawSocket(open, {});
 
     // Created by another process (the CLI): no in-process notification, only the periodic check.
-    await createApiKeyService({ db: keyStoreDb(open.app.database) }).create({ name: 'first', scopes: ['admin'] });
+    const { key } = await createApiKeyService({ db: keyStoreDb(open.app.database) }).create({ name: 'first', scopes: ['admin'] });
     await eventually(async () => (await post(open, '{ __typename }')).status === 401, 5_000, 'anonymous access to end');
+    // The same document, already validated with introspection on, is checked again now it is off.
+    expect(codeOf(await post(open, '{ __schema { queryType { name } } }', null, { key }))).toBe('FORBIDDEN');
     expect((await socket.waitClosed(5_000)).code).toBe(4403);
     const closedSocket = await rawSocket(open);
     closedSocket.send({ type: 'connection_init', payload: {} });

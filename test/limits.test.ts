@@ -101,6 +101,25 @@ describe('query complexity limits (QUERY_TOO_COMPLEX), HTTP and WebSocket alike'
     }
   });
 
+  it('checks the same document against each request\'s own variables (document checks are cached, these are not)', async () => {
+    const query = 'query($n: Int, $w: String) { executions(first: $n, filter: { workflow: $w }) { edges { node { id } } } }';
+    for (const [variables, expected] of [
+      [{ n: 100 }, undefined],
+      [{ n: 500 }, 'MAX_COST'],
+      [{ n: 100, w: 'a\u0000b' }, 'NUL_CHARACTER'],
+      [{ n: 100 }, undefined],
+      [undefined, undefined],
+    ] as const) {
+      const http = await post(server, query, variables, { key });
+      expect(http.body?.errors?.[0]?.extensions?.reason, http.text).toBe(expected);
+      const ws = await wsOperation(query, variables);
+      expect(ws.type === 'error' ? wsCode(ws).reason : undefined).toBe(expected);
+    }
+    const literal = await post(server, '{ executions(filter: { workflow: "a\\u0000b" }) { edges { node { id } } } }', null, { key });
+    expect(codeOf(literal)).toBe('BAD_USER_INPUT');
+    expect(literal.body!.errors![0]!.extensions!.reason).toBe('NUL_CHARACTER');
+  });
+
   it('page size above MAX_PAGE_SIZE is BAD_USER_INPUT, not a silent cut', async () => {
     const query = '{ executions(first: 501) { __typename } }';
     expect(codeOf(await post(server, query, null, { key }))).toBe('BAD_USER_INPUT');

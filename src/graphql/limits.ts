@@ -14,14 +14,12 @@ import {
   NoSchemaIntrospectionCustomRule,
   validate,
   valueFromASTUntyped,
-  type ASTVisitor,
   type DocumentNode,
   type GraphQLSchema,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationContext,
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
@@ -85,98 +83,105 @@ const PLAIN_LIST_FACTOR = 10;
  * from a variable (or its default), or DEFAULT_PAGE_SIZE when omitted. graphql-armor's cost limit
  * only reads literal `first`, so `first: $n` would pass as 1 there. A field with a `listSizedBy`
  * extension (`ingest`) costs 1 + (1 + its selection) per item of that argument, so a batch costs
- * what its commands would as separate mutations.
+ * what its commands would as separate mutations. Returns an error for each operation over the limit.
  */
-export function listCostRule(limits: QueryLimits, variables: Readonly<Record<string, unknown>> | null | undefined): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => {
-    const schema = context.getSchema();
-    const fragmentCosts = new Map<string, number>();
+export function costErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  limits: QueryLimits,
+  variables: Readonly<Record<string, unknown>> | null,
+): GraphQLError[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const fragmentCosts = new Map<string, number>();
 
-    /** An argument's value: its literal, or its variable's value (or that variable's default). */
-    function argumentValue(value: ValueNode | undefined, operation: OperationDefinitionNode): unknown {
-      if (value?.kind !== Kind.VARIABLE) return value && valueFromASTUntyped(value, variables);
-      const given = variables?.[value.name.value];
-      if (given !== undefined) return given;
-      const fallback = operation.variableDefinitions?.find((d) => d.variable.name.value === value.name.value)?.defaultValue;
-      return fallback && valueFromASTUntyped(fallback);
-    }
+  /** An argument's value: its literal, or its variable's value (or that variable's default). */
+  function argumentValue(value: ValueNode | undefined, operation: OperationDefinitionNode): unknown {
+    if (value?.kind !== Kind.VARIABLE) return value && valueFromASTUntyped(value, variables);
+    const given = variables?.[value.name.value];
+    if (given !== undefined) return given;
+    const fallback = operation.variableDefinitions?.find((d) => d.variable.name.value === value.name.value)?.defaultValue;
+    return fallback && valueFromASTUntyped(fallback);
+  }
 
-    function pageSize(value: ValueNode | undefined, operation: OperationDefinitionNode): number {
-      const first = argumentValue(value, operation);
-      // Out-of-range or mistyped values fail later with BAD_USER_INPUT; count them at the cap.
-      if (typeof first !== 'number' || !Number.isFinite(first)) return limits.defaultPageSize;
-      return Math.max(1, Math.min(first, limits.maxPageSize));
-    }
+  function pageSize(value: ValueNode | undefined, operation: OperationDefinitionNode): number {
+    const first = argumentValue(value, operation);
+    // Out-of-range or mistyped values fail later with BAD_USER_INPUT; count them at the cap.
+    if (typeof first !== 'number' || !Number.isFinite(first)) return limits.defaultPageSize;
+    return Math.max(1, Math.min(first, limits.maxPageSize));
+  }
 
-    function selectionCost(
-      selectionSet: SelectionSetNode,
-      parent: GraphQLNamedType | undefined,
-      operation: OperationDefinitionNode,
-      path: ReadonlySet<string>,
-    ): number {
-      let total = 0;
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) {
-          if (selection.name.value.startsWith('__')) continue;
-          const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
-          if (!field) continue;
-          const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
-          const argument = (name: string) => selection.arguments?.find((a) => a.name.value === name)?.value;
-          const inner = selection.selectionSet
-            ? selectionCost(selection.selectionSet, getNamedType(field.type), operation, path)
-            : 0;
-          const sizedBy = field.extensions.listSizedBy;
-          if (typeof sizedBy === 'string') {
-            // One result per item of that argument, each counted like a field of its own.
-            const items = argumentValue(argument(sizedBy), operation);
-            total += 1 + (Array.isArray(items) ? items.length : 1) * (1 + inner);
-            continue;
-          }
-          let multiplier = 1;
-          if (field.args.some((a) => a.name === 'first')) multiplier = pageSize(argument('first'), operation);
-          else if (isListType(unwrapped) && !parent!.name.endsWith('Connection')) multiplier = PLAIN_LIST_FACTOR;
-          total += 1 + multiplier * inner;
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-          total += selectionCost(selection.selectionSet, type ?? undefined, operation, path);
-        } else {
-          const name = selection.name.value;
-          if (path.has(name)) continue; // a cycle: reported by NoFragmentCycles
-          const known = fragmentCosts.get(name);
-          if (known !== undefined) {
-            total += known;
-            continue;
-          }
-          const fragment: FragmentDefinitionNode | null | undefined = context.getFragment(name);
-          if (!fragment) continue;
-          const cost = selectionCost(
-            fragment.selectionSet,
-            schema.getType(fragment.typeCondition.name.value) ?? undefined,
-            operation,
-            new Set([...path, name]),
-          );
-          fragmentCosts.set(name, cost);
-          total += cost;
+  function selectionCost(
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    operation: OperationDefinitionNode,
+    path: ReadonlySet<string>,
+  ): number {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith('__')) continue;
+        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
+        if (!field) continue;
+        const unwrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
+        const argument = (name: string) => selection.arguments?.find((a) => a.name.value === name)?.value;
+        const inner = selection.selectionSet
+          ? selectionCost(selection.selectionSet, getNamedType(field.type), operation, path)
+          : 0;
+        const sizedBy = field.extensions.listSizedBy;
+        if (typeof sizedBy === 'string') {
+          // One result per item of that argument, each counted like a field of its own.
+          const items = argumentValue(argument(sizedBy), operation);
+          total += 1 + (Array.isArray(items) ? items.length : 1) * (1 + inner);
+          continue;
         }
+        let multiplier = 1;
+        if (field.args.some((a) => a.name === 'first')) multiplier = pageSize(argument('first'), operation);
+        else if (isListType(unwrapped) && !parent!.name.endsWith('Connection')) multiplier = PLAIN_LIST_FACTOR;
+        total += 1 + multiplier * inner;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        total += selectionCost(selection.selectionSet, type ?? undefined, operation, path);
+      } else {
+        const name = selection.name.value;
+        if (path.has(name)) continue; // a cycle: reported by NoFragmentCycles
+        const known = fragmentCosts.get(name);
+        if (known !== undefined) {
+          total += known;
+          continue;
+        }
+        const fragment = fragments.get(name);
+        if (!fragment) continue;
+        const cost = selectionCost(
+          fragment.selectionSet,
+          schema.getType(fragment.typeCondition.name.value) ?? undefined,
+          operation,
+          new Set([...path, name]),
+        );
+        fragmentCosts.set(name, cost);
+        total += cost;
       }
-      return total;
     }
+    return total;
+  }
 
-    return {
-      OperationDefinition(operation) {
-        const root = schema.getRootType(operation.operation) ?? undefined;
-        const cost = selectionCost(operation.selectionSet, root, operation, new Set());
-        if (cost > limits.maxCost) {
-          context.reportError(
-            new GraphQLError(
-              `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for smaller pages (first) or fewer nested lists`,
-              { nodes: [operation], extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'MAX_COST', cost, maxCost: limits.maxCost } },
-            ),
-          );
-        }
-      },
-    };
-  };
+  const errors: GraphQLError[] = [];
+  for (const operation of document.definitions) {
+    if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
+    const root = schema.getRootType(operation.operation) ?? undefined;
+    const cost = selectionCost(operation.selectionSet, root, operation, new Set());
+    if (cost > limits.maxCost) {
+      errors.push(
+        new GraphQLError(
+          `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for smaller pages (first) or fewer nested lists`,
+          { nodes: [operation], extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'MAX_COST', cost, maxCost: limits.maxCost } },
+        ),
+      );
+    }
+  }
+  return errors;
 }
 
 const hasNul = (value: unknown, depth = 0): boolean => {
@@ -186,23 +191,22 @@ const hasNul = (value: unknown, depth = 0): boolean => {
 };
 
 /** Postgres text cannot hold U+0000: reject it in any literal or variable instead of failing in SQL. */
-export function noNulCharacters(variables: unknown): ValidationRule {
-  return (context) => {
-    let reported = false;
-    const report = (node?: ValueNode) => {
-      if (reported) return;
+const nulError = (node?: ValueNode) =>
+  new GraphQLError('Strings may not contain the NUL character (\\u0000)', {
+    nodes: node ? [node] : undefined,
+    extensions: { code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' },
+  });
+
+export const noNulLiterals: ValidationRule = (context) => {
+  let reported = false;
+  return {
+    StringValue(node) {
+      if (reported || !node.value.includes('\u0000')) return;
       reported = true;
-      context.reportError(
-        new GraphQLError('Strings may not contain the NUL character (\\u0000)', {
-          nodes: node ? [node] : undefined,
-          extensions: { code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' },
-        }),
-      );
-    };
-    if (hasNul(variables)) report();
-    return { StringValue: (node) => void (node.value.includes('\u0000') && report(node)) };
+      context.reportError(nulError(node));
+    },
   };
-}
+};
 
 /**
  * graphql-js cannot run a subscription whose only root field is skipped (it fails with a TypeError,
@@ -236,11 +240,12 @@ export const noConditionalSubscriptionRoot: ValidationRule = (context) => ({
 
 /**
  * Depth, aliases, directives (graphql-armor), tokens (graphql-armor's parser) and list cost (ours),
- * each rejected with QUERY_TOO_COMPLEX; introspection off unless `introspection()` says so.
- * Rules that only look at the document (graphql's, depth, aliases, directives) run once per document
- * and their result is kept; the ones that depend on the variables (cost with `first: $n`, NUL
- * characters) or on the moment (introspection) run on every operation in a second, small pass whose
- * errors are appended. (Yoga's own validation cache cannot tell the two apart.)
+ * each rejected with QUERY_TOO_COMPLEX; NUL characters rejected; introspection off unless
+ * `introspection()` says so. Everything that reads only the document (graphql's rules, depth,
+ * aliases, directives, NUL literals, introspection, and the cost when no variables are given) is
+ * checked once per document and kept; an operation with variables has its cost and its variables'
+ * NUL characters checked on its own, without another pass of graphql's validator. (Yoga's own
+ * validation cache cannot tell the two apart.)
  */
 export function useQueryLimits(limits: QueryLimits, introspection: () => boolean): Plugin {
   const documentRules = [
@@ -248,9 +253,15 @@ export function useQueryLimits(limits: QueryLimits, introspection: () => boolean
     maxAliasesRule({ n: limits.maxAliases, ...reportAs('MAX_ALIASES') }),
     maxDirectivesRule({ n: limits.maxDirectives, ...reportAs('MAX_DIRECTIVES') }),
     noConditionalSubscriptionRoot,
+    noNulLiterals,
   ] as ValidationRule[];
   const noIntrospection = withErrorCode(NoSchemaIntrospectionCustomRule, 'FORBIDDEN', 'INTROSPECTION_DISABLED');
-  const documentResults = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
+  interface DocumentChecks {
+    errors: readonly GraphQLError[];
+    introspection?: readonly GraphQLError[];
+    costWithoutVariables?: readonly GraphQLError[];
+  }
+  const checked = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentChecks>>();
 
   return {
     onParse({ setParseFn }) {
@@ -270,16 +281,21 @@ export function useQueryLimits(limits: QueryLimits, introspection: () => boolean
       for (const rule of documentRules) addValidationRule(rule);
       const params = (context as { params?: { variables?: Record<string, unknown> | null } }).params;
       const variables = params?.variables && typeof params.variables === 'object' ? params.variables : null;
-      const perOperation = [listCostRule(limits, variables), noNulCharacters(params?.variables)];
-      if (!introspection()) perOperation.push(noIntrospection);
       setValidationFn((schema, documentAST, rules, typeInfo, options) => {
-        // Yoga's parse cache hands out one document object per query text: a key for its result.
-        let byDocument = documentResults.get(schema);
-        if (!byDocument) documentResults.set(schema, (byDocument = new WeakMap()));
-        let errors = byDocument.get(documentAST);
-        if (!errors) byDocument.set(documentAST, (errors = validate(schema, documentAST, rules, options, typeInfo)));
-        const perOperationErrors = validate(schema, documentAST, perOperation);
-        return perOperationErrors.length > 0 ? [...errors, ...perOperationErrors] : errors;
+        // Yoga's parse cache hands out one document object per query text: a key for its checks.
+        let byDocument = checked.get(schema);
+        if (!byDocument) checked.set(schema, (byDocument = new WeakMap()));
+        let checks = byDocument.get(documentAST);
+        if (!checks) byDocument.set(documentAST, (checks = { errors: validate(schema, documentAST, rules, options, typeInfo) }));
+        const errors = [...checks.errors];
+        if (!introspection()) errors.push(...(checks.introspection ??= validate(schema, documentAST, [noIntrospection])));
+        if (variables && Object.keys(variables).length > 0) {
+          errors.push(...costErrors(schema, documentAST, limits, variables));
+          if (hasNul(variables)) errors.push(nulError());
+        } else {
+          errors.push(...(checks.costWithoutVariables ??= costErrors(schema, documentAST, limits, null)));
+        }
+        return errors;
       });
     },
   };
