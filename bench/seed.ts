@@ -48,14 +48,16 @@ export async function seedExecutions(sql: postgres.Sql, count: number, options: 
 
 /**
  * 20 events (created, started, then start/progress/complete of steps 0-5) for each of the newest
- * `executions` executions, one transaction id per event, all older than any transaction to come.
+ * `executions` executions, with transaction ids spread in feed order over those already used (3, the
+ * first normal one, up to the current one), so all are older than any transaction to come; on a
+ * young cluster with fewer past transactions than events, neighbouring events share one.
  * The seeded executions already count 20 events in `last_seq`. Then `analyze events`.
  */
 export async function seedEvents(sql: postgres.Sql, executions: number) {
   await withoutForeignKeyChecks(sql, [
     `
     insert into events (tx_id, namespace, execution_id, step_id, seq, type, data, timestamp)
-    select pg_current_xact_id()::text::bigint - ${executions * 20 + 1} + row_number() over (order by e.created_at, e.id, n),
+    select 3 + (row_number() over (order by e.created_at, e.id, n) - 1) * (pg_current_xact_id()::text::bigint - 4) / ${executions * 20},
       e.namespace, e.id, s.id, n,
       case when n = 1 then 'EXECUTION_CREATED' when n = 2 then 'EXECUTION_STARTED'
         else (array['STEP_STARTED', 'STEP_PROGRESS', 'STEP_COMPLETED'])[(n - 3) % 3 + 1] end,
