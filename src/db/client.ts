@@ -109,22 +109,27 @@ const MAX_PREPARED_PARAMETERS = 16;
  *   statements are cached per connection and run in one round trip. Only statements with few
  *   parameters are named: their texts come from a bounded set of query shapes, whereas long
  *   `in (...)` lists and multi-row inserts have one text per length and would grow the cache.
- * - No rollback on a dead connection. When a transaction's connection is closed under it (Postgres
- *   restarted, the backend terminated), postgres.js rejects the transaction at once but, once the
- *   body fails, still sends ROLLBACK on that connection: the write happens in a timer after the
- *   socket is gone and throws outside any promise, which would crash the process (postgres 3.4.9).
- *   A body that failed because its connection is gone is therefore never settled; the transaction
- *   has already been rejected, and Postgres rolled it back when the session ended.
+ * - Nothing more on a dead connection. When a transaction's connection is closed under it (Postgres
+ *   restarted, the backend terminated), postgres.js rejects the transaction at once but still
+ *   writes the body's next statements, and then ROLLBACK, on that connection: the write happens in
+ *   a timer after the socket is gone and throws outside any promise, which would crash the process
+ *   (postgres 3.4.9). Statements of a transaction whose connection is gone therefore fail without
+ *   reaching postgres.js, and a body that failed that way is never settled; the transaction has
+ *   already been rejected, and Postgres rolled it back when the session ended.
  * - A statement outside a transaction that met a terminated session is retried, at most twice
  *   (`retryIfTerminated`).
  */
-function driverClient(client: postgres.Sql, inTransaction = false): postgres.Sql {
+function driverClient(client: postgres.Sql, transaction?: { connectionLost: boolean }): postgres.Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'unsafe') {
         return (query: string, parameters: unknown[] = [], options: postgres.UnsafeQueryOptions = {}) => {
           const run = () => target.unsafe(query, parameters as never, { ...options, prepare: parameters.length <= MAX_PREPARED_PARAMETERS });
-          if (inTransaction) return run();
+          if (transaction?.connectionLost) {
+            const lost = () => Promise.reject(Object.assign(new Error('The transaction\'s connection was closed'), { code: 'CONNECTION_CLOSED' }));
+            return { then: (resolve: never, reject: never) => lost().then(resolve, reject), values: lost };
+          }
+          if (transaction) return run();
           // Drizzle awaits the query or its `.values()`; postgres.js runs it only then.
           return {
             then: (resolve: never, reject: never) => retryIfTerminated(query, run).then(resolve, reject),
@@ -135,12 +140,16 @@ function driverClient(client: postgres.Sql, inTransaction = false): postgres.Sql
       if (property === 'begin') {
         return (...args: unknown[]) => {
           const body = args.pop() as (tx: postgres.Sql) => Promise<unknown>;
-          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: postgres.Sql) =>
-            body(driverClient(tx, true)).catch((error: unknown) => {
+          const transaction = { connectionLost: false };
+          const result = (target.begin as (...a: unknown[]) => Promise<unknown>)(...args, (tx: postgres.Sql) =>
+            body(driverClient(tx, transaction)).catch((error: unknown) => {
               if (connectionLost(error)) return new Promise(() => {});
               throw error;
             }),
           );
+          // postgres.js rejects the transaction as soon as its connection closes.
+          result.catch((error: unknown) => void (transaction.connectionLost ||= connectionLost(error)));
+          return result;
         };
       }
       return Reflect.get(target, property, receiver);
