@@ -126,6 +126,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Parses are cached. Validation is cached by useQueryLimits, which splits the rules that depend
     // on variables and on the caller from the ones that do not; Yoga's cache cannot.
     parserAndValidationCache: { validationCache: false },
+    // The HTTP guard has already read the body within MAX_BODY_BYTES; Yoga's own limit would pipe
+    // every body through a TransformStream again (5 % of a page request's CPU).
+    maxRequestBodySize: false,
     plugins: [
       useStableErrorCodes(),
       useSharedSubscriptionResults(),
