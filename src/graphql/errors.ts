@@ -52,9 +52,11 @@ export function maskError(error: unknown, logger: Logger): Error {
       });
     }
   }
+  // An executor's own error while producing a field (graphql-jit keeps only the message of a
+  // scalar that failed to serialise; a null for a non-null field) is the server's fault.
+  const executorFault = graphqlError && !graphqlError.originalError && graphqlError.path;
   // graphql-js raises these itself, e.g. for a variable of the wrong type: the client's input.
-  if (original instanceof GraphQLError) return withCode(graphqlError ?? original, 'BAD_USER_INPUT');
-  if (graphqlError && !graphqlError.originalError) return withCode(graphqlError, 'BAD_USER_INPUT');
+  if (original instanceof GraphQLError && !executorFault) return withCode(graphqlError ?? original, 'BAD_USER_INPUT');
   const errorId = randomUUID();
   logger.error({ err: original, errorId, path: graphqlError?.path }, 'unexpected error');
   return new GraphQLError(`Unexpected error. Reference: ${errorId}`, {
