@@ -131,7 +131,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     maxRequestBodySize: false,
     plugins: [
       useStableErrorCodes(),
-      useSharedSubscriptionResults(),
+      useSharedSubscriptionResults((error) => maskError(error, logger)),
       useCompiledExecution(),
       useQueryLimits(queryLimitsFrom(config), () => introspectionEnabled(config, authenticator.anonymousMode)),
     ],

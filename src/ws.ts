@@ -8,6 +8,7 @@ import { connectionParamsToken, type Authenticator, type Principal, type RateLim
 import type { ApiKeyService } from './auth/keys.js';
 import type { ErrorCode } from './errors.js';
 import { withCode } from './graphql/errors.js';
+import { sharedStreamOf } from './graphql/shared-subscriptions.js';
 import type { Logger } from './logger.js';
 import { createStallMeter } from './stall-meter.js';
 
@@ -190,7 +191,10 @@ export function attachWebSockets(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       onNext: (_ctx, _id, _payload, _args, result) => preSerialised(result),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      subscribe: async (args) => {
+        const result = await (args.rootValue as EnvelopedRoot).subscribe(args);
+        return sharedStreamOf(args.contextValue) ?? result;
+      },
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         let result;

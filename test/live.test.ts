@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { print } from 'graphql';
+import { sql } from 'drizzle-orm';
 import type { Client } from 'graphql-ws';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,6 +222,50 @@ describe('Subscription.events', () => {
     controller.abort();
     await reading;
     expect(sse.map((e) => e.cursor)).toEqual(ws.events.map((e) => e.cursor));
+  });
+});
+
+describe('errors in live results', () => {
+  it('are masked the same over graphql-ws and SSE: INTERNAL with a reference, never the raw message', async () => {
+    const server = await startServer();
+    const query = 'subscription { events(filter: { namespace: "masking" }) { seq timestamp } }';
+    const overWs = new Promise<unknown>((resolve, reject) => {
+      server.wsClient().subscribe({ query }, { next: resolve, error: reject, complete: () => reject(new Error('completed')) });
+    });
+    const controller = new AbortController();
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query }),
+      signal: controller.signal,
+    });
+    const overSse = (async () => {
+      const reader = response.body!.getReader();
+      let text = '';
+      while (!text.includes('event: next')) text += new TextDecoder().decode((await reader.read()).value);
+      const data = text.slice(text.indexOf('event: next')).split('\n').find((line) => line.startsWith('data:'))!;
+      return JSON.parse(data.slice(5)) as unknown;
+    })();
+    // Give both subscriptions time to start from "now" before the event lands.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A timestamp no client can be sent: serialising it throws an unexpected (non-GraphQL) error.
+    await server.app.database.db.execute(
+      sql`insert into events (namespace, seq, type, data, timestamp) values ('masking', 1, 'SYSTEM_HEALTH', '{}', 'infinity')`,
+    );
+    server.app.services.bus.publish({ namespace: 'masking', executionId: null });
+    for (const result of await Promise.all([overWs, overSse])) {
+      const [error] = (result as { errors: { message: string; extensions: Record<string, unknown> }[] }).errors;
+      expect(error!.message).toMatch(/^Unexpected error\. Reference: /);
+      expect(error!.extensions).toMatchObject({ code: 'INTERNAL', errorId: expect.any(String) });
+    }
+    controller.abort();
+
+    // The same on the query path (graphql-jit): a value that fails to serialise is the server's fault.
+    const execution = await runningExecution(server, { stepCount: 1 });
+    await server.app.database.db.execute(sql`update executions set finished_at = 'infinity' where id = ${parseId(execution.id, 'Execution')}`);
+    const queried = await server.request(`{ execution(id: "${execution.id}") { finishedAt } }`);
+    expect(queried.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Unexpected error/), extensions: { code: 'INTERNAL' } });
+    await server.stop();
   });
 });
 
