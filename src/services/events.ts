@@ -208,6 +208,8 @@ export function liveEvents(
 ): AsyncIterableIterator<EventRow> {
   const matches = eventMatcher(filter, scope);
   const closing = new AbortController();
+  /** `closing.signal.aborted`, read on every event without the getter's checks. */
+  let closed = false;
   let position = start;
   /** Every matching event up to here has been delivered or is in `ready`. */
   let checked = start;
@@ -272,7 +274,7 @@ export function liveEvents(
   const iterator: AsyncIterableIterator<EventRow> = {
     async next() {
       for (;;) {
-        if (closing.signal.aborted) return done();
+        if (closed) return done();
         const event = ready.shift();
         if (event) {
           if (compareEventPositions(event, position) <= 0) continue;
@@ -284,6 +286,7 @@ export function liveEvents(
       }
     },
     async return() {
+      closed = true;
       closing.abort();
       unwatch();
       ready = [];
