@@ -1,5 +1,5 @@
 import { Column, getTableColumns, sql, type InferSelectModel, type Query, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { PgColumn, PgTable, PreparedQueryConfig } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgColumn, type PgTable, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
 /** Raw `execute` results differ by driver: an array (postgres.js) or `{ rows }` (PGlite). */
@@ -15,15 +15,43 @@ export async function queryRows<T>(db: Db, query: SQLWrapper): Promise<T[]> {
 /** A statement's values by placeholder name; an absent (undefined) value leaves its condition out. */
 export type StatementValues = Record<string, unknown>;
 
+type Buildable = SQL | { toSQL(): Query };
+const dialect = new PgDialect();
+
 /**
- * Reads whole rows of `table` through Drizzle's prepared statements. Each statement's SQL is built
- * once per shape (its name and which values are given) with the values as placeholders, so a
- * request pays no query building; `build` may depend on which values are given, never on what they
- * are. Rows come back in array mode and are mapped by a function generated once per table (one
- * object literal per row; only columns whose driver value needs decoding call their column).
- * Drizzle's own result mapping checks each column's class on every row of every query: on a page
- * of executions with their steps it was a quarter of the server's CPU time, and building the two
- * statements another 5 %.
+ * Drizzle's prepared statements, built once per shape. A statement's SQL is built the first time
+ * its shape (its name and which values are given) runs, with the values as placeholders; after
+ * that a request pays no query building (on the write path it was a quarter of a mutation's CPU
+ * time). `build` may depend on which values are given, never on what they are.
+ */
+export function preparedStatements() {
+  const built = new Map<string, Query>();
+  return function prepare(db: Db, name: string, values: StatementValues, build: () => Buildable) {
+    const given: StatementValues = {};
+    for (const key in values) if (values[key] !== undefined) given[key] = values[key];
+    const shape = `${name}(${Object.keys(given).join()})`;
+    let query = built.get(shape);
+    if (!query) {
+      const statement = build();
+      built.set(shape, (query = 'toSQL' in statement ? statement.toSQL() : dialect.sqlToQuery(statement)));
+    }
+    const session = db._.session;
+    return {
+      /** The driver's result, as `db.execute` gives it. */
+      run: () => session.prepareQuery(query, undefined, undefined, false).execute(given),
+      /** Rows in array mode, mapped by `map`. */
+      rows: <R>(map: (rows: unknown[][]) => R[]) =>
+        session.prepareQuery<{ execute: R[] } & PreparedQueryConfig>(query, undefined, undefined, true, map).execute(given),
+    };
+  };
+}
+
+/**
+ * Reads whole rows of `table` through prepared statements (see preparedStatements). Rows come back
+ * in array mode and are mapped by a function generated once per table (one object literal per row;
+ * only columns whose driver value needs decoding call their column). Drizzle's own result mapping
+ * checks each column's class on every row of every query: on a page of executions with their steps
+ * it was a quarter of the server's CPU time, and building the two statements another 5 %.
  */
 export function tableReader<T extends PgTable>(table: T) {
   type Row = InferSelectModel<T>;
@@ -36,17 +64,11 @@ export function tableReader<T extends PgTable>(table: T) {
   });
   const map = new Function('decoders', `return (row) => ({ ${fields.join(', ')} });`)(decoders) as (row: unknown[]) => Row;
   const mapRows = (rows: unknown[][]) => rows.map(map);
-  const statements = new Map<string, Query>();
+  const prepare = preparedStatements();
 
   /** `build` selects every column of `table` (`db.select().from(table)`), in their declared order. */
-  return (db: Db, name: string, values: StatementValues, build: () => { toSQL(): Query }): Promise<Row[]> => {
-    const given: StatementValues = {};
-    for (const key in values) if (values[key] !== undefined) given[key] = values[key];
-    const shape = `${name}(${Object.keys(given).join()})`;
-    let query = statements.get(shape);
-    if (!query) statements.set(shape, (query = build().toSQL()));
-    return db._.session.prepareQuery<{ execute: Row[] } & PreparedQueryConfig>(query, undefined, undefined, true, mapRows).execute(given);
-  };
+  return (db: Db, name: string, values: StatementValues, build: () => { toSQL(): Query }): Promise<Row[]> =>
+    prepare(db, name, values, build).rows(mapRows);
 }
 
 /** A statement's value, bound when it runs. */

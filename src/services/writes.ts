@@ -1,6 +1,7 @@
-import { getTableColumns, sql } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
+import { preparedStatements, tableReader, value } from '../db/query.js';
 import { events, executions, steps, type EventRow, type ExecutionRow, type StepRow } from '../db/schema.js';
 import type { RollupDelta } from '../domain/metrics.js';
 import { encodeWakeUp, WAKE_UP_CHANNEL, type WakeUp } from './bus.js';
@@ -22,32 +23,35 @@ const castFromText = (column: PgColumn) => {
   return type === 'text' ? '' : `::${type}[]`;
 };
 
-/** `unnest($1::text[]::uuid[], ...) as v(id, ...)`: the rows' `keys` columns, one array each. */
+const prepare = preparedStatements();
+
+/**
+ * `unnest($c0::text[]::uuid[], ...) as v(id, ...)`: the rows' `keys` columns, one array each,
+ * given as values c0, c1, ...
+ */
 function unnestRows<T extends PgTable, K extends keyof T['$inferSelect'] & string>(table: T, keys: readonly K[], rows: readonly Pick<T['$inferSelect'], K>[]) {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
   const names = keys.map((key) => columns[key]!.name);
-  const arrays = keys.map((key) => {
-    const column = columns[key]!;
-    return sql`${sql.param(rows.map((row) => asText(column, row[key])))}::text[]${sql.raw(castFromText(column))}`;
-  });
-  return { names, from: sql`unnest(${sql.join(arrays, sql`, `)}) as v(${sql.raw(names.join(', '))})` };
+  const values = Object.fromEntries(keys.map((key, i) => [`c${i}`, rows.map((row) => asText(columns[key]!, row[key]))]));
+  const from = () =>
+    sql`unnest(${sql.join(keys.map((key, i) => sql`${value(`c${i}`)}::text[]${sql.raw(castFromText(columns[key]!))}`), sql`, `)}) as v(${sql.raw(names.join(', '))})`;
+  return { names, values, from, shape: `${getTableName(table)}:${names.join()}` };
 }
 
 function insertRows<T extends PgTable, K extends keyof T['$inferSelect'] & string>(tx: Db, table: T, keys: readonly K[], rows: readonly Pick<T['$inferSelect'], K>[]) {
-  const { names, from } = unnestRows(table, keys, rows);
-  return tx.execute(sql`insert into ${table} (${sql.raw(names.join(', '))}) select * from ${from}`);
+  const { names, values, from, shape } = unnestRows(table, keys, rows);
+  return prepare(tx, `insert ${shape}`, values, () => sql`insert into ${table} (${sql.raw(names.join(', '))}) select * from ${from()}`).run();
 }
 
 /** Sets the other `keys` columns of each row found by the first one, its id. */
 function updateRows<T extends PgTable, K extends keyof T['$inferSelect'] & string>(tx: Db, table: T, keys: readonly K[], rows: readonly Pick<T['$inferSelect'], K>[]) {
-  const { names, from } = unnestRows(table, keys, rows);
+  const { names, values, from, shape } = unnestRows(table, keys, rows);
   const set = names.slice(1).map((name) => `${name} = v.${name}`);
-  return tx.execute(sql`update ${table} as t set ${sql.raw(set.join(', '))} from ${from} where t.id = v.id`);
+  return prepare(tx, `update ${shape}`, values, () => sql`update ${table} as t set ${sql.raw(set.join(', '))} from ${from()} where t.id = v.id`).run();
 }
 
-/** The executions named, directly or through one of their steps (a step's execution never changes). */
-const targetExecutions = (executionIds: readonly string[], stepIds: readonly string[]) =>
-  sql`(select unnest(${sql.param(executionIds)}::uuid[]) union all select ${steps.executionId} from ${steps} where ${steps.id} = any(${sql.param(stepIds)}::uuid[]))`;
+/** The executions named (value `executionIds`), directly or through one of their steps (`stepIds`); a step's execution never changes. */
+const targetExecutions = sql`(select unnest(${value('executionIds')}::uuid[]) union all select ${steps.executionId} from ${steps} where ${steps.id} = any(${value('stepIds')}::uuid[]))`;
 
 export interface Targets {
   executionIds: string[];
@@ -65,23 +69,39 @@ export interface Targets {
  * writers of one execution get increasing xids and feeds keep its events in seq order. One
  * statement takes them all, in key order, so batches locking the same executions cannot deadlock.
  */
+const executionRows = tableReader(executions);
+const stepRows = tableReader(steps);
+
 export async function lockAndLoad(tx: Db, targets: Targets): Promise<{ executions: ExecutionRow[]; steps: StepRow[] }> {
   const locking = targets.executionIds.length > 0 || targets.stepIds.length > 0;
-  const ids = targetExecutions(targets.executionIds, targets.stepIds);
-  const namespaces = sql.param(targets.externalIds.map((e) => e.namespace));
-  const externalIds = sql.param(targets.externalIds.map((e) => e.externalId));
-  const [, locked, stepRows, byExternalId] = await Promise.all([
-    locking && tx.execute(sql`select pg_advisory_xact_lock(key) from (select distinct hashtextextended(id::text, 0) as key from ${ids} as target(id)) as keys order by key`),
-    locking ? tx.select().from(executions).where(sql`${executions.id} in ${ids}`) : [],
-    locking ? tx.select().from(steps).where(sql`${steps.executionId} in ${ids}`).orderBy(steps.executionId, steps.position) : [],
+  const ids = { executionIds: targets.executionIds, stepIds: targets.stepIds };
+  const external = {
+    namespaces: targets.externalIds.map((e) => e.namespace),
+    externalIds: targets.externalIds.map((e) => e.externalId),
+  };
+  const [, locked, stepsOfLocked, byExternalId] = await Promise.all([
+    locking &&
+      prepare(tx, 'lock', ids, () =>
+        sql`select pg_advisory_xact_lock(key) from (select distinct hashtextextended(id::text, 0) as key from ${targetExecutions} as target(id)) as keys order by key`,
+      ).run(),
+    locking ? executionRows(tx, 'lockedExecutions', ids, () => tx.select().from(executions).where(sql`${executions.id} in ${targetExecutions}`)) : [],
+    locking
+      ? stepRows(tx, 'stepsOfLocked', ids, () =>
+          tx.select().from(steps).where(sql`${steps.executionId} in ${targetExecutions}`).orderBy(steps.executionId, steps.position),
+        )
+      : [],
     targets.externalIds.length
-      ? tx
-          .select()
-          .from(executions)
-          .where(sql`(${executions.namespace}, ${executions.externalId}) in (select * from unnest(${namespaces}::text[], ${externalIds}::text[]))`)
+      ? executionRows(tx, 'executionsByExternalId', external, () =>
+          tx
+            .select()
+            .from(executions)
+            .where(
+              sql`(${executions.namespace}, ${executions.externalId}) in (select * from unnest(${value('namespaces')}::text[], ${value('externalIds')}::text[]))`,
+            ),
+        )
       : [],
   ]);
-  return { executions: [...locked, ...byExternalId], steps: stepRows };
+  return { executions: [...locked, ...byExternalId], steps: stepsOfLocked };
 }
 
 export interface BatchWrites {
@@ -119,8 +139,10 @@ export function writeBatch(tx: Db, writes: BatchWrites): Promise<unknown> {
     statements.push(insertRows(tx, events, ['namespace', 'executionId', 'stepId', 'seq', 'type', 'data', 'timestamp'], writes.events));
   }
   if (writes.wakeUps?.length) {
-    const payloads = sql.param(writes.wakeUps.map(encodeWakeUp));
-    statements.push(tx.execute(sql`select pg_notify(${WAKE_UP_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`));
+    const payloads = writes.wakeUps.map(encodeWakeUp);
+    statements.push(
+      prepare(tx, 'notify', { channel: WAKE_UP_CHANNEL, payloads }, () => sql`select pg_notify(${value('channel')}, payload) from unnest(${value('payloads')}::text[]) as payload`).run(),
+    );
   }
   return Promise.all(statements);
 }
