@@ -191,6 +191,7 @@ export function attachWebSockets(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       onNext: (_ctx, _id, _payload, _args, result) => preSerialised(result),
+      // The shared stream, not envelop's per-subscriber wrappers of it (see sharedStreamOf).
       subscribe: async (args) => {
         const result = await (args.rootValue as EnvelopedRoot).subscribe(args);
         return sharedStreamOf(args.contextValue) ?? result;
