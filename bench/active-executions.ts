@@ -101,7 +101,7 @@ try {
       from (select distinct namespace, workflow from active) k
       cross join lateral (
         select e.id from executions e where e.namespace = k.namespace and e.workflow = k.workflow and e.status = 'COMPLETED'
-        order by e.created_at desc nulls last, e.id desc nulls last limit 50
+        order by e.created_at desc, e.id desc limit 50
       ) recent
       join steps s on s.execution_id = recent.id and s.status = 'COMPLETED' and s.started_at is not null
       cross join lateral (select extract(epoch from s.finished_at - s.started_at)::float8 * 1000 as ms) d
