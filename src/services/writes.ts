@@ -24,6 +24,8 @@ const castFromText = (column: PgColumn) => {
 };
 
 const prepare = preparedStatements();
+const executionRows = tableReader(executions);
+const stepRows = tableReader(steps);
 
 /**
  * `unnest($c0::text[]::uuid[], ...) as v(id, ...)`: the rows' `keys` columns, one array each,
@@ -69,9 +71,6 @@ export interface Targets {
  * writers of one execution get increasing xids and feeds keep its events in seq order. One
  * statement takes them all, in key order, so batches locking the same executions cannot deadlock.
  */
-const executionRows = tableReader(executions);
-const stepRows = tableReader(steps);
-
 export async function lockAndLoad(tx: Db, targets: Targets): Promise<{ executions: ExecutionRow[]; steps: StepRow[] }> {
   const locking = targets.executionIds.length > 0 || targets.stepIds.length > 0;
   const ids = { executionIds: targets.executionIds, stepIds: targets.stepIds };
