@@ -3,11 +3,14 @@ import { createRunwatchClient } from '../src/client/index.js';
 import { loadConfigOrExit } from '../src/config.js';
 import { startDemoEngine } from '../src/demo/engine.js';
 import { createLogger } from '../src/logger.js';
+import { startOrExit } from '../src/startup.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config);
-const app = await buildApp(config, { logger });
-const port = await app.start();
+const { app, port } = await startOrExit(async () => {
+  const built = await buildApp(config, { logger });
+  return { app: built, port: await built.start() };
+});
 const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
 const client = createRunwatchClient({
   url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,

@@ -1,14 +1,17 @@
 /**
  * API key management: `npm run keys -- create --name ci-engine --scopes ingest --namespaces payments`,
  * `npm run keys -- list`, `npm run keys -- revoke <id|prefix>`. Uses the server's database
- * (DATABASE_URL, or PGlite in DATA_DIR: stop the server first, PGlite allows one process).
+ * (DATABASE_URL, or PGlite in DATA_DIR). PGlite allows one process per folder: while a server holds
+ * it, the CLI asks that server through its control socket, so a revocation applies there at once.
  */
 import { parseArgs } from 'node:util';
-import { API_KEY_SCOPES, createApiKeyService, type ApiKeyInfo } from '../src/auth/keys.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { API_KEY_SCOPES, createApiKeyService, type ApiKeyInfo, type ApiKeyScope } from '../src/auth/keys.js';
+import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
+import { DataDirInUseError, lockOwner } from '../src/db/data-dir-lock.js';
 import { DomainError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
+import { askControlSocket } from '../src/server/control-socket.js';
 
 const USAGE = `Usage:
   npm run keys -- create --name <name> --scopes <read,ingest,admin> [--namespaces <a,b>] [--expires <ISO date | 30d | 12h>]
@@ -39,6 +42,60 @@ const describe = (k: ApiKeyInfo) =>
     k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used',
   ].join('  ');
 
+type KeyStore = Pick<ReturnType<typeof createApiKeyService>, 'create' | 'list' | 'revoke'>;
+
+const KEY_FIELDS = 'id name prefix scopes namespaces createdAt expiresAt revokedAt lastUsedAt';
+const date = (value: unknown) => (value ? new Date(String(value)) : null);
+const fromGraphQL = (k: Record<string, unknown>): ApiKeyInfo => ({
+  ...(k as unknown as ApiKeyInfo),
+  scopes: (k.scopes as string[]).map((s) => s.toLowerCase() as ApiKeyScope),
+  createdAt: date(k.createdAt)!,
+  expiresAt: date(k.expiresAt),
+  revokedAt: date(k.revokedAt),
+  lastUsedAt: date(k.lastUsedAt),
+});
+
+/** The same operations through a running server's admin API, on its control socket. */
+function remoteKeyStore(socket: string): KeyStore {
+  const ask = async <T>(query: string, variables?: Record<string, unknown>) => {
+    try {
+      return await askControlSocket<T>(socket, query, variables);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code && code !== 'INTERNAL') throw new DomainError(code as never, (error as Error).message);
+      throw error;
+    }
+  };
+  return {
+    async create(input) {
+      const { createApiKey } = await ask<{ createApiKey: { key: string; apiKey: Record<string, unknown> } }>(
+        `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { ${KEY_FIELDS} } } }`,
+        { input: { ...input, scopes: input.scopes.map((s) => s.toUpperCase()), expiresAt: input.expiresAt?.toISOString() ?? null } },
+      );
+      return { key: createApiKey.key, info: fromGraphQL(createApiKey.apiKey) };
+    },
+    async list() {
+      const { apiKeys } = await ask<{ apiKeys: Record<string, unknown>[] }>(`{ apiKeys { ${KEY_FIELDS} } }`);
+      return apiKeys.map(fromGraphQL);
+    },
+    async revoke(ref) {
+      const { revokeApiKey } = await ask<{ revokeApiKey: Record<string, unknown> }>(
+        `mutation ($id: ID!) { revokeApiKey(id: $id) { ${KEY_FIELDS} } }`,
+        { id: ref },
+      );
+      return fromGraphQL(revokeApiKey);
+    },
+  };
+}
+
+/** The key store: the database itself, or the server that holds the PGlite folder. */
+async function openKeyStore(config: Config): Promise<{ keys: KeyStore; close(): Promise<void> }> {
+  const owner = config.DATABASE_URL || config.DATA_DIR.startsWith('memory://') ? null : lockOwner(config.DATA_DIR);
+  if (owner?.controlSocket) return { keys: remoteKeyStore(owner.controlSocket), close: async () => {} };
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 1, logger: createLogger(config) });
+  return { keys: createApiKeyService({ db: database.db }), close: () => database.close() };
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -59,14 +116,9 @@ async function main(argv: string[]) {
   }
 
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolSize: 1,
-    logger: createLogger(config),
-  });
+  const store = await openKeyStore(config);
   try {
-    const keys = createApiKeyService({ db: database.db });
+    const { keys } = store;
     if (command === 'create') {
       const scopes = list(values.scopes);
       const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
@@ -105,14 +157,19 @@ async function main(argv: string[]) {
     }
     return 0;
   } finally {
-    await database.close();
+    await store.close();
   }
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof DomainError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    error instanceof DomainError ||
+    error instanceof ConfigError ||
+    error instanceof DataDirInUseError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     console.error((error as Error).message);
     process.exitCode = 1;
   } else throw error;

@@ -1,12 +1,10 @@
-import { loadConfig } from '../src/config.js';
+import { loadConfigOrExit } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
+import { startOrExit } from '../src/startup.js';
 
-const config = loadConfig();
-const database = await openDatabase({
-  url: config.DATABASE_URL,
-  dataDir: config.DATA_DIR,
-  poolSize: 1,
-  logger: createLogger(config),
-});
+const config = loadConfigOrExit();
+const database = await startOrExit(() =>
+  openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 1, logger: createLogger(config) }),
+);
 await database.close();

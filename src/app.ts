@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { createYoga } from 'graphql-yoga';
-import { createAuthenticator, createRateLimiter, hasScope, type Principal } from './auth/auth.js';
+import { createAuthenticator, createRateLimiter, hasScope, LOCAL_ADMIN, type Principal } from './auth/auth.js';
 import { createHttpGuard } from './auth/http.js';
 import { createApiKeyService, keyStoreDb } from './auth/keys.js';
 import { graphiqlEnabled, introspectionEnabled, type Config } from './config.js';
@@ -27,6 +28,7 @@ import { createMetricsService } from './services/metrics.js';
 import { createPrometheusExporter } from './services/prometheus.js';
 import { createProgressService } from './services/progress.js';
 import { attachWebSockets } from './ws.js';
+import { serveControlSocket } from './server/control-socket.js';
 
 export interface AppOptions {
   logger?: Logger;
@@ -220,7 +222,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         if (principal === null) return;
         if (principal && isEventStream(req) && !sseStreams.track(res, principal)) return;
         // requestListener merges extra arguments into the server context (its typings omit them).
-        void (yoga.requestListener as (...args: unknown[]) => Promise<void>)(req, res, { principal });
+        void requestAs(req, res, { principal });
       },
       (error: unknown) => {
         log.error({ err: error }, 'request guard failed');
@@ -251,6 +253,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
   );
 
+  const requestAs = yoga.requestListener as (...args: unknown[]) => Promise<void>;
+  let closeControlSocket: (() => Promise<void>) | null = null;
   let listening = false;
   return {
     services,
@@ -265,6 +269,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         server.listen(port, config.HOST, () => resolve());
       });
       listening = true;
+      const lock = database.dataDirLock;
+      if (lock) {
+        const path = join(dirname(lock.path), 'runwatch.sock');
+        closeControlSocket = await serveControlSocket(path, (req, res) => void requestAs(req, res, { principal: LOCAL_ADMIN }));
+        if (closeControlSocket) lock.advertise(path);
+      }
       const bound = (server.address() as AddressInfo).port;
       log.info({ url: `http://${config.HOST}:${bound}/graphql` }, 'Runwatch listening');
       if (protectedMode.anonymous && authenticator.anonymousMode) {
@@ -277,6 +287,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return bound;
     },
     async stop() {
+      await closeControlSocket?.();
       await webSockets.close();
       sseStreams.close();
       if (listening) {

@@ -1,22 +1,18 @@
 import { buildApp } from './app.js';
-import { ProtectedModeError } from './auth/auth.js';
 import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logger.js';
+import { startOrExit } from './startup.js';
 
 const config = loadConfigOrExit();
 
 const logger = createLogger(config);
 // A stray rejection (a client gone mid-write, a database blip) must not take every other client down.
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-let app;
-try {
-  app = await buildApp(config, { logger });
-} catch (error) {
-  if (!(error instanceof ProtectedModeError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
-await app.start();
+const app = await startOrExit(async () => {
+  const built = await buildApp(config, { logger });
+  await built.start();
+  return built;
+});
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

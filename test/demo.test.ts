@@ -10,6 +10,7 @@ const Statuses = graphql(`
 `);
 
 const ALL_STATUSES: string[] = ['PENDING', 'QUEUED', 'RUNNING', 'WAITING_APPROVAL', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
+const OPEN_STATUSES: string[] = ['PENDING', 'QUEUED', 'RUNNING', 'WAITING_APPROVAL'];
 
 let server: TestServer;
 let engine: ReturnType<typeof startDemoEngine>;
@@ -39,4 +40,15 @@ describe('the demo engine', () => {
     expect(new Set(nodes.map((n) => n.workflow)).size).toBeGreaterThanOrEqual(4);
     expect(nodes.some((n) => n.steps.some((s) => s.attempt > 1))).toBe(true);
   }, 100_000);
+});
+
+describe('stopping the demo engine', () => {
+  it('cancels every execution it left open, so a later start finds none running', async () => {
+    const before = (await server.data(Statuses, undefined as never)).executions.edges.map((e) => e.node.status);
+    expect(before.filter((s) => OPEN_STATUSES.includes(s)).length).toBeGreaterThan(0);
+    await engine.stop();
+    const after = (await server.data(Statuses, undefined as never)).executions.edges.map((e) => e.node.status);
+    expect(after.filter((s) => OPEN_STATUSES.includes(s))).toEqual([]);
+    expect(after.filter((s) => s === 'CANCELLED').length).toBeGreaterThan(0);
+  });
 });

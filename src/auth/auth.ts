@@ -5,7 +5,7 @@ import { API_KEY_SCOPES, isUsable, type ApiKeyScope, type ApiKeyService, type St
 
 /** Who is asking: a stored key, the bootstrap admin key, or anonymous (protected loopback mode). */
 export interface Principal {
-  kind: 'key' | 'bootstrap' | 'anonymous';
+  kind: 'key' | 'bootstrap' | 'anonymous' | 'local';
   /** The stored key's id; 'bootstrap' or 'anonymous' otherwise. Rate limits and socket caps count by it. */
   id: string;
   name: string;
@@ -26,6 +26,16 @@ export const ANONYMOUS: Principal = {
   kind: 'anonymous',
   id: 'anonymous',
   name: 'anonymous (protected loopback mode)',
+  scopes: ALL_SCOPES,
+  namespaces: null,
+  secret: null,
+};
+
+/** Another process on the server's PGlite folder (the keys CLI), through its control socket. */
+export const LOCAL_ADMIN: Principal = {
+  kind: 'local',
+  id: 'local',
+  name: 'local control socket',
   scopes: ALL_SCOPES,
   namespaces: null,
   secret: null,

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 
@@ -9,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Logger } from '../logger.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -32,6 +32,8 @@ export interface Database {
   statements: { count: number; onQuery?: (query: string, params: unknown[]) => void };
   /** Cross-instance notifications; only with real Postgres (PGlite is one process by nature). */
   notifications: Notifications | null;
+  /** The exclusive lock on PGlite's data folder, held until close; null in memory and on Postgres. */
+  dataDirLock: DataDirLock | null;
   ping(): Promise<number>;
   close(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       db,
       driver: 'postgres',
       statements,
+      dataDirLock: null,
       notifications: {
         notify: async (channel, payload) => {
           await client.notify(channel, payload);
@@ -84,18 +87,32 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
   }
 
-  if (!options.dataDir.startsWith('memory://')) await mkdir(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir);
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
-  await migratePglite(db as never, { migrationsFolder });
+  // PGlite is one process per folder: a second one would corrupt it (and lose the first one's writes).
+  const dataDirLock = options.dataDir.startsWith('memory://') ? null : lockDataDir(options.dataDir);
+  let client: PGlite | undefined;
+  let db: Db;
+  try {
+    client = await PGlite.create(options.dataDir);
+    db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+    await migratePglite(db as never, { migrationsFolder });
+  } catch (error) {
+    await client?.close().catch(() => {});
+    dataDirLock?.release();
+    throw error;
+  }
+  const pglite = client;
   log.info({ driver: 'pglite', dataDir: options.dataDir }, 'database ready');
   return {
     db,
     driver: 'pglite',
     statements,
     notifications: null,
-    ping: () => timed(() => client.query('select 1')),
-    close: () => client.close(),
+    dataDirLock,
+    ping: () => timed(() => pglite.query('select 1')),
+    close: async () => {
+      await pglite.close();
+      dataDirLock?.release();
+    },
   };
 }
 

@@ -105,6 +105,8 @@ export function startDemoEngine(options: DemoEngineOptions) {
   const queue: (() => Promise<void>)[] = [];
   const timers = new Map<NodeJS.Timeout, () => void>();
   const inFlight = new Set<Promise<void>>();
+  /** Executions this engine created and has not finished: cancelled when it stops. */
+  const unfinished = new Set<string>();
 
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -138,6 +140,12 @@ export function startDemoEngine(options: DemoEngineOptions) {
   }
 
   async function runExecution(spec: WorkflowSpec, id: string, stepIds: string[]) {
+    await runSteps(spec, id, stepIds);
+    if (!stopped) unfinished.delete(id);
+  }
+
+  /** Reports one execution until it finishes, or until the engine stops. */
+  async function runSteps(spec: WorkflowSpec, id: string, stepIds: string[]) {
     await client.startExecution(id);
     const started = Date.now();
     const timedOut = () => spec.timeoutMs !== undefined && (Date.now() - started) * speed > spec.timeoutMs;
@@ -207,6 +215,7 @@ export function startDemoEngine(options: DemoEngineOptions) {
       timeoutMs: spec.timeoutMs,
       queued: !heldBack,
     });
+    unfinished.add(execution.id);
     const stepIds = execution.steps.map((s) => s.id);
     // Some executions wait PENDING (e.g. for a maintenance window) before they are queued.
     if (heldBack) await wait(20_000 + rng.next() * 20_000);
@@ -228,6 +237,7 @@ export function startDemoEngine(options: DemoEngineOptions) {
   const main = loop();
   log.info({ speed, workflows: WORKFLOWS.map((w) => w.name) }, 'demo engine started');
   return {
+    /** Stops, then cancels what it left open: a later start must not find them still running. */
     async stop() {
       stopped = true;
       for (const [timer, resolve] of timers) {
@@ -237,6 +247,13 @@ export function startDemoEngine(options: DemoEngineOptions) {
       timers.clear();
       await main.catch(() => {});
       await Promise.allSettled([...inFlight]);
+      const open = [...unfinished];
+      unfinished.clear();
+      for (let i = 0; i < open.length; i += 100) {
+        const batch = open.slice(i, i + 100).map((id) => ({ cancelExecution: { id, reason: 'The demo engine stopped' } }));
+        await client.ingest(batch).catch((error: unknown) => log.warn({ err: error }, 'could not cancel the demo executions'));
+      }
+      if (open.length) log.info({ cancelled: open.length }, 'demo engine stopped; cancelled its open executions');
     },
   };
 }
