@@ -18,7 +18,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import postgres from 'postgres';
-import { WAKE_UP_CHANNEL } from '../src/services/bus.js';
 import { CREATE, creates, FOLLOW, followingBatches, okResults } from './lifecycle-batches.mjs';
 import { alternate, benchDatabase, load, median, quick, ratio, report, startBenchServer } from './support.js';
 
@@ -61,7 +60,7 @@ async function gql<T = Record<string, { id: string; steps?: { id: string }[] }>>
   return body.data;
 }
 
-/** Statements one HTTP request issues, split at the write transaction (lock or insert .. NOTIFY). */
+/** Statements one HTTP request issues, split at the write transaction (lock or insert .. the events insert, its last). */
 async function capture(run: () => Promise<unknown>): Promise<Command> {
   const seen: Statement[] = [];
   db.statements.onQuery = (text, params) => {
@@ -71,7 +70,7 @@ async function capture(run: () => Promise<unknown>): Promise<Command> {
   await new Promise((r) => setTimeout(r, 30));
   db.statements.onQuery = undefined;
   const start = seen.findIndex((s) => s.text.startsWith('select pg_advisory_xact_lock') || s.text.startsWith('insert into "executions"'));
-  const end = seen.findIndex((s) => s.text.startsWith('select pg_notify'));
+  const end = seen.findIndex((s) => s.text.startsWith('insert into "events"'));
   if (start < 0 || end < start) throw new Error(`no write transaction in ${seen.map((s) => s.text.slice(0, 60)).join(' | ')}`);
   return { before: seen.slice(0, start), tx: seen.slice(start, end + 1), after: seen.slice(end + 1) };
 }
@@ -84,7 +83,7 @@ function substitute(params: unknown[], ids: Map<string, string>, seqs?: { from: 
     if (Array.isArray(p)) return p.map(swap);
     if (seqs && (p === seqs.from || p === String(seqs.from))) return typeof p === 'number' ? seqs.to : String(seqs.to);
     if (typeof p !== 'string') return p;
-    return p === WAKE_UP_CHANNEL ? 'runwatch_bench_nobody' : p.replace(UUID, (id) => ids.get(id) ?? id);
+    return p.replace(UUID, (id) => ids.get(id) ?? id);
   };
   return params.map(swap);
 }

@@ -11,10 +11,10 @@ const { app, port } = await startOrExit(async () => {
   const built = await buildApp(config, { logger });
   return { app: built, port: await built.start() };
 });
-const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
 const client = createRunwatchClient({
   url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/graphql`,
-  apiKey: process.env.RUNWATCH_DEMO_KEY || config.RUNWATCH_ADMIN_KEY || undefined,
+  apiKey: process.env.RUNWATCH_DEMO_KEY || config.auth.adminKey || undefined,
 });
 const engine = startDemoEngine({ client, logger, speed: Number(process.env.DEMO_SPEED ?? 1) });
 logger.info(`Demo running: open http://${host}:${port}/ for the dashboard and /graphql for GraphiQL`);

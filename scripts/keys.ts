@@ -90,9 +90,9 @@ function remoteKeyStore(socket: string): KeyStore {
 
 /** The key store: the database itself, or the server that holds the PGlite folder. */
 async function openKeyStore(config: Config): Promise<{ keys: KeyStore; close(): Promise<void> }> {
-  const owner = config.DATABASE_URL || config.DATA_DIR.startsWith('memory://') ? null : lockOwner(config.DATA_DIR);
+  const owner = config.database.url || config.database.dataDir.startsWith('memory://') ? null : lockOwner(config.database.dataDir);
   if (owner?.controlSocket) return { keys: remoteKeyStore(owner.controlSocket), close: async () => {} };
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 1, logger: createLogger(config) });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 1, logger: createLogger(config) });
   return { keys: createApiKeyService({ db: database.db }), close: () => database.close() };
 }
 

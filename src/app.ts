@@ -15,7 +15,7 @@ import { GRAPHIQL_EXAMPLE } from './graphql/examples.js';
 import { GRAPHIQL_ASSET_PREFIX, renderGraphiQL, serveGraphiQLAsset } from './graphql/graphiql.js';
 import { useSharedSubscriptionResults } from './graphql/shared-subscriptions.js';
 import { useCompiledExecution } from './graphql/compiled-execution.js';
-import { queryLimitsFrom, useQueryLimits } from './graphql/limits.js';
+import { useQueryLimits } from './graphql/limits.js';
 import { schema } from './graphql/schema.js';
 import { DomainError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -50,14 +50,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? systemClock;
   const database = await openDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolSize: config.DATABASE_POOL_SIZE,
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    poolSize: config.database.poolSize,
     logger,
   });
   const bus = createEventBus(database.notifications, logger);
   const repository = createRepository(database.db);
-  const watcher = createFeedWatcher({ repository, bus, pollMs: config.SUBSCRIPTION_POLL_MS, logger });
+  const watcher = createFeedWatcher({ repository, bus, pollMs: config.live.pollMs, logger });
   const keys = createApiKeyService({ db: keyStoreDb(database) });
   const authenticator = createAuthenticator({ keys, config, logger });
   let protectedMode: { anonymous: boolean };
@@ -73,31 +73,27 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     clock,
     config,
     logger,
-    live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.HEALTH_WAKE_UP_LAG_MS * 4) },
+    live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.health.wakeUpLagMs * 4) },
   });
   const services: Services = {
     config,
     logger,
     clock,
     repository,
-    executions: createExecutionService({ db: database.db, bus, clock, crossInstance: database.notifications !== null }),
+    executions: createExecutionService({ db: database.db, bus, clock }),
     bus,
     monitor,
-    live: { repository, watcher, batchSize: config.SUBSCRIPTION_BATCH_SIZE },
+    live: { repository, watcher, batchSize: config.live.batchSize },
     auth: {
       keys,
       authenticator,
-      rateLimiter: createRateLimiter({ perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }),
+      rateLimiter: createRateLimiter({ perSecond: config.auth.rateLimitPerSecond, burst: config.auth.rateLimitBurst }),
     },
     progress: createProgressService({ db: database.db, clock }),
     metrics: createMetricsService({
       db: database.db,
       clock,
-      limits: {
-        maxWindowDays: config.METRICS_MAX_WINDOW_DAYS,
-        maxBuckets: config.METRICS_MAX_BUCKETS,
-        exactWindowMinutes: config.METRICS_EXACT_WINDOW_MINUTES,
-      },
+      limits: config.metrics,
       liveSubscriptions: () => watcher.size,
     }),
   };
@@ -116,10 +112,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         : false,
     renderGraphiQL,
     // Allow-listed origins only; never reflect an arbitrary Origin (Yoga's default).
-    cors: config.CORS_ORIGINS.length
+    cors: config.http.corsOrigins.length
       ? (request) => {
           const origin = request.headers.get('origin');
-          return origin && config.CORS_ORIGINS.includes(origin)
+          return origin && config.http.corsOrigins.includes(origin)
             ? { origin: [origin], credentials: false, allowedHeaders: ['authorization', 'content-type', 'accept'], methods: ['GET', 'POST'] }
             : (false as never);
         }
@@ -135,7 +131,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       useStableErrorCodes(),
       useSharedSubscriptionResults((error) => maskError(error, logger)),
       useCompiledExecution(),
-      useQueryLimits(queryLimitsFrom(config), () => introspectionEnabled(config, authenticator.anonymousMode)),
+      useQueryLimits(config.limits, () => introspectionEnabled(config, authenticator.anonymousMode)),
     ],
     // The HTTP guard or the WebSocket's connection_init put the principal in the server context.
     context: ({ principal }: { principal?: Principal }) => {
@@ -148,7 +144,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const guard = createHttpGuard({
     authenticator,
     rateLimiter: services.auth.rateLimiter,
-    maxBodyBytes: config.MAX_BODY_BYTES,
+    maxBodyBytes: config.limits.maxBodyBytes,
     graphiql: () => graphiqlEnabled(config, authenticator.anonymousMode),
   });
 
@@ -156,10 +152,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     {
       authenticator,
       keys,
-      recheckMs: config.WS_AUTH_RECHECK_MS,
-      maxStreamsPerKey: config.WS_MAX_SOCKETS_PER_KEY,
-      slowConsumerMs: config.WS_SLOW_CONSUMER_MS,
-      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+      recheckMs: config.auth.recheckMs,
+      maxStreamsPerKey: config.connections.maxSocketsPerKey,
+      slowConsumerMs: config.connections.slowConsumerMs,
+      maxBufferedBytes: config.connections.maxBufferedBytes,
     },
     logger,
   );
@@ -236,18 +232,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     server,
     yoga as never,
     {
-      keepAliveMs: config.WS_KEEPALIVE_MS,
-      slowConsumerMs: config.WS_SLOW_CONSUMER_MS,
-      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-      maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
+      keepAliveMs: config.connections.keepAliveMs,
+      slowConsumerMs: config.connections.slowConsumerMs,
+      maxBufferedBytes: config.connections.maxBufferedBytes,
+      maxPayloadBytes: config.connections.maxPayloadBytes,
       auth: {
         authenticator,
         rateLimiter: services.auth.rateLimiter,
         keys,
-        maxSubscriptionsPerSocket: config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
-        maxSocketsPerKey: config.WS_MAX_SOCKETS_PER_KEY,
-        recheckMs: config.WS_AUTH_RECHECK_MS,
-        maxOperationBytes: config.MAX_BODY_BYTES,
+        maxSubscriptionsPerSocket: config.connections.maxSubscriptionsPerSocket,
+        maxSocketsPerKey: config.connections.maxSocketsPerKey,
+        recheckMs: config.auth.recheckMs,
+        maxOperationBytes: config.limits.maxBodyBytes,
       },
     },
     logger,
@@ -260,13 +256,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     services,
     database,
     webSockets,
-    async start(port = config.PORT) {
+    async start(port = config.http.port) {
       await watcher.start();
       await bus.start();
-      if (config.MONITOR_ENABLED) monitor.start();
+      if (config.alerts.enabled) monitor.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, config.HOST, () => resolve());
+        server.listen(port, config.http.host, () => resolve());
       });
       listening = true;
       const lock = database.dataDirLock;
@@ -276,10 +272,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         if (closeControlSocket) lock.advertise(path);
       }
       const bound = (server.address() as AddressInfo).port;
-      log.info({ url: `http://${config.HOST}:${bound}/graphql` }, 'Runwatch listening');
+      log.info({ url: `http://${config.http.host}:${bound}/graphql` }, 'Runwatch listening');
       if (protectedMode.anonymous && authenticator.anonymousMode) {
         log.warn(
-          { host: config.HOST },
+          { host: config.http.host },
           'Protected mode: no API keys exist, so anonymous clients get full access, on loopback only. ' +
             'Create a key (npm run keys -- create --name admin --scopes admin) to require keys.',
         );
@@ -293,7 +289,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       if (listening) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        const grace = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS);
+        const grace = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs);
         await closed;
         clearTimeout(grace);
         listening = false;

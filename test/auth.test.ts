@@ -578,7 +578,7 @@ describe('WebSocket authentication', () => {
       if (via === 'service') await server.app.services.auth.keys.revoke(info.id);
       else await createApiKeyService({ db: keyStoreDb(server.app.database) }).revoke(info.prefix);
       expect((await socket.waitClosed(10_000)).code).toBe(4403);
-      expect(Date.now() - started).toBeLessThan(via === 'service' ? 1_000 : 2 * server.config.WS_AUTH_RECHECK_MS + server.config.AUTH_CACHE_MS + 1_000);
+      expect(Date.now() - started).toBeLessThan(via === 'service' ? 1_000 : 2 * server.config.auth.recheckMs + server.config.auth.cacheMs + 1_000);
       bystander.send({ id: 'still', type: 'subscribe', payload: { query: '{ __typename }' } });
       await bystander.until((m) => m.find((x) => x.id === 'still' && x.type === 'next'));
       bystander.close();

@@ -26,8 +26,8 @@ describe.runIf(process.env.RUNWATCH_TEST_DRIVER !== 'postgres')('docker-compose.
     const env = { ...compose.services.api!.environment } as Record<string, string>;
     env.RUNWATCH_ADMIN_KEY = 'x'.repeat(32); // compose requires it from the caller's environment
     const config = loadConfig(env);
-    expect(config.DATABASE_URL).toBe('postgres://runwatch:runwatch@postgres:5432/runwatch');
-    expect(config.HOST).toBe('0.0.0.0');
+    expect(config.database.url).toBe('postgres://runwatch:runwatch@postgres:5432/runwatch');
+    expect(config.http.host).toBe('0.0.0.0');
     expect(compose.services.api!.environment!.RUNWATCH_ADMIN_KEY).toContain('${RUNWATCH_ADMIN_KEY:?');
   });
 

@@ -22,14 +22,14 @@ afterEach(() => {
 describe('loadConfig', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 4000, HOST: '127.0.0.1', DATA_DIR: './.runwatch/data', LOG_LEVEL: 'info' });
-    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config).toMatchObject({ http: { port: 4000, host: '127.0.0.1' }, database: { dataDir: './.runwatch/data' }, log: { level: 'info' } });
+    expect(config.database.url).toBeUndefined();
   });
 
   it('counts empty strings as unset', () => {
     const config = loadConfig({ PORT: '', HOST: '', DATA_DIR: '', DATABASE_URL: '', LOG_LEVEL: '', DATABASE_POOL_SIZE: '' });
-    expect(config).toMatchObject({ PORT: 4000, HOST: '127.0.0.1', DATA_DIR: './.runwatch/data', LOG_LEVEL: 'info' });
-    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config).toMatchObject({ http: { port: 4000, host: '127.0.0.1' }, database: { dataDir: './.runwatch/data', poolSize: 10 }, log: { level: 'info' } });
+    expect(config.database.url).toBeUndefined();
   });
 
   it('reads and coerces given values', () => {
@@ -41,17 +41,15 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
-      PORT: 8080,
-      HOST: '0.0.0.0',
-      DATA_DIR: '/var/lib/runwatch',
-      DATABASE_URL: 'postgresql://user@db:5432/runwatch',
-      LOG_LEVEL: 'debug',
+      http: { port: 8080, host: '0.0.0.0' },
+      database: { dataDir: '/var/lib/runwatch', url: 'postgresql://user@db:5432/runwatch' },
+      log: { level: 'debug' },
     });
   });
 
   it('reads only the record it is given when one is passed', () => {
     vi.stubEnv('PORT', 'abc');
-    expect(loadConfig({}).PORT).toBe(4000);
+    expect(loadConfig({}).http.port).toBe(4000);
   });
 
   it('names every bad variable at once', () => {

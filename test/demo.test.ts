@@ -17,7 +17,7 @@ let engine: ReturnType<typeof startDemoEngine>;
 beforeAll(async () => {
   server = await startServer();
   const client = createRunwatchClient({ url: server.url });
-  engine = startDemoEngine({ client, logger: createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }), speed: 60, seed: 7 });
+  engine = startDemoEngine({ client, logger: createLogger({ log: { level: 'silent' }, nodeEnv: 'test' }), speed: 60, seed: 7 });
 });
 afterAll(async () => {
   await engine.stop();

@@ -114,7 +114,7 @@ describe('ingest: a batch of engine commands', () => {
     const stepId = execution.steps[0]!.id;
     await ingest([{ startStep: { stepId } }]);
     const report = (i: number): IngestCommand => ({ reportStepProgress: { stepId, percent: i % 100 } });
-    const max = server.config.MAX_INGEST_COMMANDS;
+    const max = server.config.limits.maxIngestCommands;
 
     const tooMany = await server.request(IngestOk, { commands: Array.from({ length: max + 1 }, (_, i) => report(i)) });
     expect(errorCodes(tooMany)).toEqual(['BAD_USER_INPUT']);

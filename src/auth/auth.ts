@@ -89,9 +89,9 @@ export function createAuthenticator(deps: { keys: ApiKeyService; config: Config;
   const { keys, config } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: 'auth' });
-  const ttl = config.AUTH_CACHE_MS;
-  const loopback = isLoopbackHost(config.HOST);
-  const bootstrapHash = config.RUNWATCH_ADMIN_KEY ? sha256(config.RUNWATCH_ADMIN_KEY) : null;
+  const ttl = config.auth.cacheMs;
+  const loopback = isLoopbackHost(config.http.host);
+  const bootstrapHash = config.auth.adminKey ? sha256(config.auth.adminKey) : null;
   const cache = new Map<string, { key: StoredKey | null; at: number }>();
   const MAX_CACHE_ENTRIES = 10_000;
 
@@ -142,7 +142,7 @@ export function createAuthenticator(deps: { keys: ApiKeyService; config: Config;
       const { total, usable } = await keys.counts();
       anyKeys ||= total > 0;
       anyKeysCheckedAt = Date.now();
-      if (!loopback && bootstrapHash === null && usable === 0) throw new ProtectedModeError(config.HOST);
+      if (!loopback && bootstrapHash === null && usable === 0) throw new ProtectedModeError(config.http.host);
       return { anonymous: loopback && !anyKeys };
     },
 

@@ -117,7 +117,7 @@ builder.mutationField('ingest', (t) =>
     // The query cost counts each command like a mutation of its own (src/graphql/limits.ts).
     extensions: { listSizedBy: 'commands' },
     resolve: async (_root, { commands }, ctx) => {
-      const max = ctx.services.config.MAX_INGEST_COMMANDS;
+      const max = ctx.services.config.limits.maxIngestCommands;
       if (commands.length > max) {
         throw badInput(`A batch may hold at most ${max} commands, got ${commands.length}; split it`, { field: 'commands', maxCommands: max });
       }

@@ -24,7 +24,6 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
 
 export interface QueryLimits {
@@ -37,15 +36,6 @@ export interface QueryLimits {
   maxPageSize: number;
 }
 
-export const queryLimitsFrom = (config: Config): QueryLimits => ({
-  maxDepth: config.MAX_QUERY_DEPTH,
-  maxAliases: config.MAX_QUERY_ALIASES,
-  maxTokens: config.MAX_QUERY_TOKENS,
-  maxDirectives: config.MAX_QUERY_DIRECTIVES,
-  maxCost: config.MAX_QUERY_COST,
-  defaultPageSize: config.DEFAULT_PAGE_SIZE,
-  maxPageSize: config.MAX_PAGE_SIZE,
-});
 
 const coded = (error: GraphQLError, code: ErrorCode, reason: string, extra: Record<string, unknown> = {}) =>
   new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {

@@ -194,7 +194,7 @@ builder.subscriptionFields((t) => ({
             yield current;
           }
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, ctx.services.config.HEALTH_CACHE_MS);
+            const timer = setTimeout(resolve, ctx.services.config.health.cacheMs);
             wake = () => (clearTimeout(timer), resolve());
           });
         }

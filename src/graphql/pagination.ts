@@ -10,11 +10,11 @@ export const pageArgs = builder.args((t) => ({
 
 /** The page size to read, or BAD_USER_INPUT when it is out of bounds (never silently cut). */
 export function pageSize(first: number | null | undefined, config: Config): number {
-  if (first === null || first === undefined) return config.DEFAULT_PAGE_SIZE;
-  if (first < 0 || first > config.MAX_PAGE_SIZE) {
-    throw badInput(`first must be between 0 and ${config.MAX_PAGE_SIZE}, got ${first}`, {
+  if (first === null || first === undefined) return config.limits.defaultPageSize;
+  if (first < 0 || first > config.limits.maxPageSize) {
+    throw badInput(`first must be between 0 and ${config.limits.maxPageSize}, got ${first}`, {
       field: 'first',
-      max: config.MAX_PAGE_SIZE,
+      max: config.limits.maxPageSize,
     });
   }
   return first;

@@ -9,7 +9,11 @@ export interface WakeUp {
 }
 
 export interface EventBus {
-  /** Wakes local subscribers now and, across instances, through NOTIFY (see `notifySql`). */
+  /**
+   * Wakes local subscribers now and other instances through NOTIFY. Call it after the commit that
+   * wrote the events: the NOTIFY goes from a connection of its own, never inside an engine's
+   * transaction (Postgres serialises every commit that carries a notification).
+   */
   publish(wakeUp: WakeUp): void;
   /** `listener(null)` means "re-read everything": the cross-instance listener reconnected. */
   subscribe(listener: (wakeUp: WakeUp | null) => void): () => void;
@@ -25,12 +29,10 @@ export interface EventBus {
 
 export const WAKE_UP_CHANNEL = 'runwatch_events';
 const PING = 'ping:';
-
-export const encodeWakeUp = (w: WakeUp) => `${w.namespace}\n${w.executionId ?? ''}`;
-const decodeWakeUp = (payload: string): WakeUp => {
-  const [namespace = '', executionId = ''] = payload.split('\n');
-  return { namespace, executionId: executionId || null };
-};
+/** Wake-ups published meanwhile travel in the next NOTIFY, sent at most this often per instance. */
+const NOTIFY_INTERVAL_MS = 5;
+/** Another instance wrote something: its feeds read the log to find out what. */
+const SOMETHING_CHANGED: WakeUp = { namespace: '', executionId: null };
 
 /** Creates the in-process wake-up bus, bridged to Postgres LISTEN/NOTIFY when available. */
 export function createEventBus(notifications: Notifications | null, logger: Logger): EventBus {
@@ -39,6 +41,20 @@ export function createEventBus(notifications: Notifications | null, logger: Logg
   let unlisten: (() => Promise<void>) | null = null;
   let listening = false;
   const pings = new Map<string, () => void>();
+  let notifyPending = false;
+  let notifying: Promise<void> | null = null;
+
+  /** One NOTIFY for every wake-up published since the last one; one at a time, NOTIFY_INTERVAL_MS apart. */
+  const notifyOthers = () => {
+    notifyPending = true;
+    notifying ??= (async () => {
+      while (notifyPending) {
+        notifyPending = false;
+        await notifications!.notify(WAKE_UP_CHANNEL, '').catch((error: unknown) => log.debug({ err: error }, 'wake-up NOTIFY failed'));
+        await new Promise((resolve) => setTimeout(resolve, NOTIFY_INTERVAL_MS));
+      }
+    })().finally(() => (notifying = null));
+  };
 
   const emit = (wakeUp: WakeUp | null) => {
     for (const listener of listeners) {
@@ -51,7 +67,10 @@ export function createEventBus(notifications: Notifications | null, logger: Logg
   };
 
   return {
-    publish: emit,
+    publish(wakeUp) {
+      emit(wakeUp);
+      if (notifications) notifyOthers();
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -83,7 +102,7 @@ export function createEventBus(notifications: Notifications | null, logger: Logg
       if (!notifications) return;
       unlisten = await notifications.listen(
         WAKE_UP_CHANNEL,
-        (payload) => (payload.startsWith(PING) ? pings.get(payload.slice(PING.length))?.() : emit(decodeWakeUp(payload))),
+        (payload) => (payload.startsWith(PING) ? pings.get(payload.slice(PING.length))?.() : emit(SOMETHING_CHANGED)),
         () => {
           if (listening) log.warn('listener reconnected; re-reading every live feed');
           listening = true;
@@ -93,6 +112,7 @@ export function createEventBus(notifications: Notifications | null, logger: Logg
     },
     async stop() {
       listeners.clear();
+      await notifying;
       await unlisten?.().catch(() => {});
       unlisten = null;
     },

@@ -226,7 +226,7 @@ class Batch {
     return next;
   }
 
-  writes(crossInstance: boolean): BatchWrites {
+  writes(): BatchWrites {
     const changed = [...this.changed].map((id) => this.executions.get(id)!);
     const isNew = (executionId: string) => this.created.has(executionId);
     return {
@@ -236,7 +236,6 @@ class Batch {
       changedSteps: changed.filter((e) => !isNew(e.id)).flatMap((e) => this.steps.get(e.id)!.filter((s) => this.changedSteps.has(s.id))),
       events: this.events,
       deltas: this.deltas,
-      wakeUps: crossInstance ? changed.map((e) => ({ namespace: e.namespace, executionId: e.id })) : null,
     };
   }
 }
@@ -275,7 +274,7 @@ function targetsOf(commands: readonly PreparedCommand[]): Targets {
  * rollups in a fixed number of statements, then wakes subscribers after commit. A command that
  * fails changes nothing and the others still apply. Single mutations are batches of one.
  */
-export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clock; crossInstance: boolean }) {
+export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clock }) {
   const { db, bus, clock } = deps;
 
   async function ingest(commands: readonly IngestCommand[], scope: NamespaceScope = null): Promise<IngestOutcome[]> {
@@ -287,7 +286,7 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
         const { batch, outcomes } = await db.transaction(async (tx) => {
           const batch = new Batch(await lockAndLoad(tx as unknown as Db, targets), scope, clock.now());
           const outcomes = prepared.map((command) => batch.apply(command));
-          await writeBatch(tx as unknown as Db, batch.writes(deps.crossInstance));
+          await writeBatch(tx as unknown as Db, batch.writes());
           return { batch, outcomes };
         });
         for (const id of batch.changed) bus.publish({ namespace: batch.executions.get(id)!.namespace, executionId: id });

@@ -83,7 +83,7 @@ export function createMonitor(deps: Deps) {
   const unwritten = new Map<string, AlertRow>();
   const outageListeners = new Set<(alert: AlertRow) => void>();
 
-  const timing = { pendingMs: config.ALERT_PENDING_MS, holdMs: config.ALERT_HOLD_MS };
+  const timing = { pendingMs: config.alerts.pendingMs, holdMs: config.alerts.holdMs };
 
   function component(name: string, status: HealthStatus, message: string, now: Date, extra: Partial<ComponentHealth> = {}): ComponentHealth {
     const previous = since.get(name);
@@ -94,12 +94,12 @@ export function createMonitor(deps: Deps) {
 
   async function checkDatabase(now: Date): Promise<ComponentHealth> {
     try {
-      const latencyMs = await withTimeout(database.ping(), config.HEALTH_DB_TIMEOUT_MS);
-      const status = grade(latencyMs, config.HEALTH_DB_LATENCY_MS, Infinity);
+      const latencyMs = await withTimeout(database.ping(), config.health.dbTimeoutMs);
+      const status = grade(latencyMs, config.health.dbLatencyMs, Infinity);
       return component('database', status, status === 'HEALTHY' ? 'reachable' : `slow: ${latencyMs.toFixed(0)} ms per query`, now, {
         latencyMs,
         observedValue: latencyMs,
-        threshold: config.HEALTH_DB_LATENCY_MS,
+        threshold: config.health.dbLatencyMs,
       });
     } catch (error) {
       return component('database', 'UNHEALTHY', `unreachable: ${(error as Error).message}`, now);
@@ -109,7 +109,7 @@ export function createMonitor(deps: Deps) {
   async function checkEngine(now: Date): Promise<ComponentHealth> {
     const [row] = await db
       .select({
-        stuck: sql<number>`count(*) filter (where ${executions.status} = 'RUNNING' and ${executions.updatedAt} < ${new Date(now.getTime() - config.STUCK_EXECUTION_MS).toISOString()}::timestamptz)`.mapWith(Number),
+        stuck: sql<number>`count(*) filter (where ${executions.status} = 'RUNNING' and ${executions.updatedAt} < ${new Date(now.getTime() - config.health.stuckExecutionMs).toISOString()}::timestamptz)`.mapWith(Number),
         overdue: sql<number>`count(*) filter (where ${executions.timeoutMs} is not null and ${executions.startedAt} + ${executions.timeoutMs} * interval '1 millisecond' < ${now.toISOString()}::timestamptz)`.mapWith(Number),
       })
       .from(executions)
@@ -117,7 +117,7 @@ export function createMonitor(deps: Deps) {
     const stuck = row?.stuck ?? 0;
     const overdue = row?.overdue ?? 0;
     const bad = stuck + overdue;
-    const status = grade(bad, 1, config.HEALTH_ENGINE_UNHEALTHY_COUNT);
+    const status = grade(bad, 1, config.health.engineUnhealthyCount);
     return component('engine', status, bad === 0 ? 'every running execution reports in time' : `${stuck} stuck, ${overdue} past their timeout`, now, {
       observedValue: bad,
       threshold: 0,
@@ -132,18 +132,18 @@ export function createMonitor(deps: Deps) {
     const depth = row?.depth ?? 0;
     const ageMs = row?.oldest ? now.getTime() - new Date(row.oldest).getTime() : 0;
     const status = worstOf([
-      grade(depth, config.QUEUE_DEPTH_THRESHOLD, config.QUEUE_DEPTH_THRESHOLD * 10),
-      grade(ageMs, config.QUEUE_AGE_DEGRADED_MS, config.QUEUE_AGE_UNHEALTHY_MS),
+      grade(depth, config.health.queueDepthThreshold, config.health.queueDepthThreshold * 10),
+      grade(ageMs, config.health.queueAgeDegradedMs, config.health.queueAgeUnhealthyMs),
     ]);
     return component('queue', status, `${depth} queued, oldest ${Math.round(ageMs / 1000)} s`, now, {
       observedValue: depth,
-      threshold: config.QUEUE_DEPTH_THRESHOLD,
+      threshold: config.health.queueDepthThreshold,
     });
   }
 
   async function checkEvents(now: Date): Promise<ComponentHealth> {
     const listening = deps.live.listening();
-    const lagMs = await withTimeout(deps.live.wakeUpLagMs(), config.HEALTH_WAKE_UP_LAG_MS * 4).catch(() => Infinity);
+    const lagMs = await withTimeout(deps.live.wakeUpLagMs(), config.health.wakeUpLagMs * 4).catch(() => Infinity);
     // Events of transactions newer than one still in flight wait; a long transaction anywhere on the
     // server (an idle session in a transaction, say) holds every feed back.
     const [held] = await db
@@ -153,8 +153,8 @@ export function createMonitor(deps: Deps) {
     const heldMs = held?.oldest ? Math.max(0, now.getTime() - new Date(held.oldest).getTime()) : 0;
     const status = worstOf([
       listening === false ? 'UNHEALTHY' : 'HEALTHY',
-      grade(lagMs, config.HEALTH_WAKE_UP_LAG_MS, config.HEALTH_WAKE_UP_LAG_MS * 4),
-      grade(heldMs, config.HEALTH_HELD_BACK_MS, config.HEALTH_HELD_BACK_MS * 6),
+      grade(lagMs, config.health.wakeUpLagMs, config.health.wakeUpLagMs * 4),
+      grade(heldMs, config.health.heldBackMs, config.health.heldBackMs * 6),
     ]);
     const parts = [
       listening === null ? 'in-process wake-ups' : listening ? 'listener connected' : 'listener disconnected',
@@ -164,7 +164,7 @@ export function createMonitor(deps: Deps) {
     return component('events', status, parts.filter(Boolean).join(', '), now, {
       latencyMs: Number.isFinite(lagMs) ? lagMs : null,
       observedValue: heldMs,
-      threshold: config.HEALTH_HELD_BACK_MS,
+      threshold: config.health.heldBackMs,
     });
   }
 
@@ -172,10 +172,10 @@ export function createMonitor(deps: Deps) {
     const [state] = await db.select().from(monitorState).where(eq(monitorState.id, 1));
     const last = state?.lastEvaluatedAt ?? lastRound;
     const ageMs = last ? now.getTime() - last.getTime() : 0;
-    const status = last ? grade(ageMs, config.MONITOR_INTERVAL_MS * 3, config.MONITOR_INTERVAL_MS * 10) : 'HEALTHY';
+    const status = last ? grade(ageMs, config.alerts.intervalMs * 3, config.alerts.intervalMs * 10) : 'HEALTHY';
     return component('monitor', status, last ? `last evaluation ${Math.round(ageMs / 1000)} s ago` : 'first evaluation pending', now, {
       observedValue: ageMs,
-      threshold: config.MONITOR_INTERVAL_MS * 3,
+      threshold: config.alerts.intervalMs * 3,
     });
   }
 
@@ -201,7 +201,7 @@ export function createMonitor(deps: Deps) {
 
   /** The latest health, at most HEALTH_CACHE_MS old; a burst of reads costs one check. */
   function health(): Promise<SystemHealth> {
-    if (cached && Date.now() - cached.at < config.HEALTH_CACHE_MS) return Promise.resolve(cached.health);
+    if (cached && Date.now() - cached.at < config.health.cacheMs) return Promise.resolve(cached.health);
     checking ??= checkHealth()
       .then((result) => {
         cached = { health: result, at: Date.now() };
@@ -232,7 +232,7 @@ export function createMonitor(deps: Deps) {
     }
     if (current.components[0]?.status === 'UNHEALTHY') return { found, unknown };
 
-    const windowStart = new Date(now.getTime() - config.ALERT_RATE_WINDOW_MS).toISOString();
+    const windowStart = new Date(now.getTime() - config.alerts.rateWindowMs).toISOString();
     await rule(['HIGH_TIMEOUT_RATE', 'HIGH_FAILURE_RATE'], async () => {
       const rates = await db
         .select({
@@ -245,11 +245,11 @@ export function createMonitor(deps: Deps) {
         .where(sql`${executions.finishedAt} >= ${windowStart}::timestamptz`)
         .groupBy(executions.namespace);
       for (const r of rates) {
-        const minSample = config.ALERT_MIN_SAMPLE;
-        const timeout = rateBreach(r.timedOut, r.finished, { threshold: config.ALERT_TIMEOUT_RATE, minSample });
-        if (timeout) found.push({ rule: 'HIGH_TIMEOUT_RATE', namespace: r.namespace, subject: '', severity: timeout.severity, message: `${timeout.rate.toFixed(1)}% of ${r.finished} recent executions timed out`, value: timeout.rate, threshold: config.ALERT_TIMEOUT_RATE });
-        const failure = rateBreach(r.failed, r.finished, { threshold: config.ALERT_FAILURE_RATE, minSample });
-        if (failure) found.push({ rule: 'HIGH_FAILURE_RATE', namespace: r.namespace, subject: '', severity: failure.severity, message: `${failure.rate.toFixed(1)}% of ${r.finished} recent executions failed`, value: failure.rate, threshold: config.ALERT_FAILURE_RATE });
+        const minSample = config.alerts.minSample;
+        const timeout = rateBreach(r.timedOut, r.finished, { threshold: config.alerts.timeoutRate, minSample });
+        if (timeout) found.push({ rule: 'HIGH_TIMEOUT_RATE', namespace: r.namespace, subject: '', severity: timeout.severity, message: `${timeout.rate.toFixed(1)}% of ${r.finished} recent executions timed out`, value: timeout.rate, threshold: config.alerts.timeoutRate });
+        const failure = rateBreach(r.failed, r.finished, { threshold: config.alerts.failureRate, minSample });
+        if (failure) found.push({ rule: 'HIGH_FAILURE_RATE', namespace: r.namespace, subject: '', severity: failure.severity, message: `${failure.rate.toFixed(1)}% of ${r.finished} recent executions failed`, value: failure.rate, threshold: config.alerts.failureRate });
       }
     });
 
@@ -260,23 +260,23 @@ export function createMonitor(deps: Deps) {
         .where(eq(executions.status, 'QUEUED'))
         .groupBy(executions.namespace);
       for (const q of queues) {
-        if (q.depth <= config.QUEUE_DEPTH_THRESHOLD) continue;
-        const severity: AlertSeverity = q.depth > config.QUEUE_DEPTH_THRESHOLD * 5 ? 'CRITICAL' : 'WARNING';
-        found.push({ rule: 'HIGH_QUEUE_DEPTH', namespace: q.namespace, subject: '', severity, message: `${q.depth} executions are queued`, value: q.depth, threshold: config.QUEUE_DEPTH_THRESHOLD });
+        if (q.depth <= config.health.queueDepthThreshold) continue;
+        const severity: AlertSeverity = q.depth > config.health.queueDepthThreshold * 5 ? 'CRITICAL' : 'WARNING';
+        found.push({ rule: 'HIGH_QUEUE_DEPTH', namespace: q.namespace, subject: '', severity, message: `${q.depth} executions are queued`, value: q.depth, threshold: config.health.queueDepthThreshold });
       }
     });
 
     await rule(['STUCK_EXECUTION'], async () => {
-      const stuckBefore = new Date(now.getTime() - config.STUCK_EXECUTION_MS).toISOString();
+      const stuckBefore = new Date(now.getTime() - config.health.stuckExecutionMs).toISOString();
       const stuck = await db
         .select({ id: executions.id, namespace: executions.namespace, workflow: executions.workflow, updatedAt: executions.updatedAt })
         .from(executions)
         .where(and(eq(executions.status, 'RUNNING'), sql`${executions.updatedAt} < ${stuckBefore}::timestamptz`))
         .orderBy(executions.updatedAt, executions.id)
-        .limit(config.ALERT_MAX_PER_RULE);
+        .limit(config.alerts.maxPerRule);
       for (const s of stuck) {
         const silentMs = now.getTime() - s.updatedAt.getTime();
-        found.push({ rule: 'STUCK_EXECUTION', namespace: s.namespace, subject: s.id, severity: 'WARNING', message: `${s.workflow} execution ${s.id} has reported nothing for ${Math.round(silentMs / 1000)} s`, value: silentMs, threshold: config.STUCK_EXECUTION_MS });
+        found.push({ rule: 'STUCK_EXECUTION', namespace: s.namespace, subject: s.id, severity: 'WARNING', message: `${s.workflow} execution ${s.id} has reported nothing for ${Math.round(silentMs / 1000)} s`, value: silentMs, threshold: config.health.stuckExecutionMs });
       }
     });
 
@@ -295,7 +295,7 @@ export function createMonitor(deps: Deps) {
           ),
         )
         .orderBy(executions.startedAt, executions.id)
-        .limit(config.ALERT_MAX_PER_RULE);
+        .limit(config.alerts.maxPerRule);
       for (const l of late) {
         const durationMs = (l.finishedAt ?? now).getTime() - l.startedAt!.getTime();
         found.push({ rule: 'SLA_VIOLATION', namespace: l.namespace, subject: l.id, severity: 'WARNING', message: `${l.workflow} execution ${l.id} ${l.finishedAt ? 'took' : 'has run for'} ${Math.round(durationMs / 1000)} s, over its ${Math.round(l.slaMs! / 1000)} s SLA`, value: durationMs, threshold: l.slaMs });
@@ -522,7 +522,7 @@ export function createMonitor(deps: Deps) {
           .catch((error: unknown) => log.warn({ err: error }, 'alert evaluation failed; retrying next round'))
           .finally(() => (round = null));
       };
-      timer = setInterval(tick, config.MONITOR_INTERVAL_MS);
+      timer = setInterval(tick, config.alerts.intervalMs);
       timer.unref();
       tick();
     },

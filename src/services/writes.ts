@@ -4,7 +4,6 @@ import type { Db } from '../db/client.js';
 import { preparedStatements, tableReader, value } from '../db/query.js';
 import { events, executions, steps, type EventRow, type ExecutionRow, type StepRow } from '../db/schema.js';
 import type { RollupDelta } from '../domain/metrics.js';
-import { encodeWakeUp, WAKE_UP_CHANNEL, type WakeUp } from './bus.js';
 import { compare, writeRollups } from './rollups.js';
 
 /*
@@ -110,8 +109,6 @@ export interface BatchWrites {
   changedSteps: StepRow[];
   events: Omit<EventRow, 'id' | 'txId'>[];
   deltas: RollupDelta[];
-  /** Sent to other instances with NOTIFY; null on a database without cross-instance listeners. */
-  wakeUps: WakeUp[] | null;
 }
 
 const EXECUTION_STATE = ['status', 'error', 'queuedAt', 'startedAt', 'finishedAt', 'updatedAt', 'lastSeq'] as const;
@@ -136,12 +133,6 @@ export function writeBatch(tx: Db, writes: BatchWrites): Promise<unknown> {
   if (writes.deltas.length) statements.push(writeRollups(tx, writes.deltas));
   if (writes.events.length) {
     statements.push(insertRows(tx, events, ['namespace', 'executionId', 'stepId', 'seq', 'type', 'data', 'timestamp'], writes.events));
-  }
-  if (writes.wakeUps?.length) {
-    const payloads = writes.wakeUps.map(encodeWakeUp);
-    statements.push(
-      prepare(tx, 'notify', { channel: WAKE_UP_CHANNEL, payloads }, () => sql`select pg_notify(${value('channel')}, payload) from unnest(${value('payloads')}::text[]) as payload`).run(),
-    );
   }
   return Promise.all(statements);
 }
