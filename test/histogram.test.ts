@@ -11,7 +11,7 @@ import {
   RELATIVE_ERROR_BOUND,
 } from '../src/domain/histogram.js';
 import type { RollupDelta } from '../src/domain/metrics.js';
-import { writeRollups } from '../src/services/rollups.js';
+import { writeRollups } from '../src/db/rollups.js';
 import { startServer } from './harness.js';
 
 function normal(rng: () => number) {

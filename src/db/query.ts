@@ -1,6 +1,12 @@
-import { Column, getTableColumns, sql, type InferSelectModel, type Query, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { Column, getTableColumns, getTableName, sql, type InferSelectModel, type Query, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { PgDialect, type PgColumn, type PgTable, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
+
+/** Namespaces a reader may see; null means all of them. */
+export type NamespaceScope = readonly string[] | null;
+
+/** Plain code-unit order, the same in every process (unlike localeCompare). */
+export const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Raw `execute` results differ by driver: an array (postgres.js) or `{ rows }` (PGlite). */
 function rowsOf<T>(result: unknown): T[] {
@@ -81,3 +87,45 @@ export const value = (name: string) => sql.placeholder(name);
 export function anyOf(column: PgColumn, name: string, type: 'uuid' | 'text' | 'bigint'): SQL {
   return sql`${column} = any(${value(name)}::${sql.raw(type)}[])`;
 }
+
+/*
+ * Bulk writes whose statement text does not depend on how many rows they write: rows travel as one
+ * array parameter per column (`unnest`), so each shape is prepared once.
+ */
+const prepareWrite = preparedStatements();
+
+const asText = (column: PgColumn, value: unknown) => {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return column.columnType === 'PgJsonb' ? JSON.stringify(value) : String(value);
+};
+const castFromText = (column: PgColumn) => {
+  const type = column.columnType === 'PgTimestamp' ? 'timestamptz' : column.getSQLType();
+  return type === 'text' ? '' : `::${type}[]`;
+};
+
+/**
+ * `unnest($c0::text[]::uuid[], ...) as v(id, ...)`: the rows' `keys` columns, one array each,
+ * given as values c0, c1, ...
+ */
+function unnestRows<T extends PgTable, K extends keyof T['$inferSelect'] & string>(table: T, keys: readonly K[], rows: readonly Pick<T['$inferSelect'], K>[]) {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const names = keys.map((key) => columns[key]!.name);
+  const values = Object.fromEntries(keys.map((key, i) => [`c${i}`, rows.map((row) => asText(columns[key]!, row[key]))]));
+  const from = () =>
+    sql`unnest(${sql.join(keys.map((key, i) => sql`${value(`c${i}`)}::text[]${sql.raw(castFromText(columns[key]!))}`), sql`, `)}) as v(${sql.raw(names.join(', '))})`;
+  return { names, values, from, shape: `${getTableName(table)}:${names.join()}` };
+}
+
+export function insertRows<T extends PgTable, K extends keyof T['$inferSelect'] & string>(tx: Db, table: T, keys: readonly K[], rows: readonly Pick<T['$inferSelect'], K>[]) {
+  const { names, values, from, shape } = unnestRows(table, keys, rows);
+  return prepareWrite(tx, `insert ${shape}`, values, () => sql`insert into ${table} (${sql.raw(names.join(', '))}) select * from ${from()}`).run();
+}
+
+/** Sets the other `keys` columns of each row found by the first one, its id. */
+export function updateRows<T extends PgTable, K extends keyof T['$inferSelect'] & string>(tx: Db, table: T, keys: readonly K[], rows: readonly Pick<T['$inferSelect'], K>[]) {
+  const { names, values, from, shape } = unnestRows(table, keys, rows);
+  const set = names.slice(1).map((name) => `${name} = v.${name}`);
+  return prepareWrite(tx, `update ${shape}`, values, () => sql`update ${table} as t set ${sql.raw(set.join(', '))} from ${from()} where t.id = v.id`).run();
+}
+

@@ -14,7 +14,7 @@ import {
 import { changeDelta, createdDelta, type RollupDelta } from '../domain/metrics.js';
 import { badInput, DomainError, notFound } from '../errors.js';
 import type { EventBus } from './bus.js';
-import { lockAndLoad, writeBatch, type BatchWrites, type Targets } from './writes.js';
+import { lockAndLoad, writeBatch, type BatchWrites, type Targets } from '../db/executions.js';
 
 export interface Clock {
   now(): Date;

@@ -27,7 +27,7 @@ import {
   type Window,
 } from '../domain/metrics.js';
 import type { Clock } from './executions.js';
-import { NAMESPACE_HOURS, ROLLUP_LEVELS } from './rollups.js';
+import { NAMESPACE_HOURS, ROLLUP_LEVELS } from '../db/rollups.js';
 
 export interface MetricsFilter {
   namespace?: string | null;

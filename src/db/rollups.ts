@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db } from './client.js';
+import { compare } from './query.js';
 import { histogramOf, histogramToSql } from '../domain/histogram.js';
 import {
   addDelta,
@@ -89,8 +90,6 @@ function stepUpsert(table: string, column: string, rows: Row<StepDelta>[]): SQL 
       ${withDurations ? sql`, ${mergeHistogram('duration_histogram')}` : sql``}`;
 }
 
-/** Plain code-unit order, the same in every process (unlike localeCompare). */
-export const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const byKey = (a: Row<unknown>, b: Row<unknown>) =>
   compare(a.namespace, b.namespace) || compare(a.workflow, b.workflow) || compare(a.at, b.at);
 

@@ -1,0 +1,200 @@
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import type { ExecutionPosition } from '../domain/cursors.js';
+import { ACTIVE_EXECUTION_STATUSES, type ExecutionStatus } from '../domain/lifecycle.js';
+import type { RollupDelta } from '../domain/metrics.js';
+import type { Db } from './client.js';
+import { appendEvents, type NewEventRow } from './events.js';
+import { anyOf, compare, insertRows, preparedStatements, tableReader, updateRows, value, type NamespaceScope } from './query.js';
+import { writeRollups } from './rollups.js';
+import { executions, steps, type ExecutionRow, type StepRow } from './schema.js';
+
+export interface ExecutionFilter {
+  namespace?: string | null;
+  workflow?: string | null;
+  status?: readonly ExecutionStatus[] | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+}
+
+/** The namespaces condition of a scope (null: every namespace), with its value as `scope`. */
+const inScope = (scope: NamespaceScope) => (scope === null ? undefined : anyOf(executions.namespace, 'scope', 'text'));
+const scopeValue = (scope: NamespaceScope) => (scope === null ? undefined : [...scope]);
+
+const prepare = preparedStatements();
+const executionRows = tableReader(executions);
+const stepRows = tableReader(steps);
+
+/**
+ * Reads of executions and steps; every function takes the caller's namespace scope. Each
+ * statement is built once per shape: a condition is in it when its value is given (see tableReader).
+ */
+export function executionReads(db: Db) {
+  return {
+    async executionsByIds(ids: readonly string[], scope: NamespaceScope): Promise<ExecutionRow[]> {
+      if (ids.length === 0) return [];
+      return executionRows(db, 'executionsByIds', { ids: [...ids], scope: scopeValue(scope) }, () =>
+        db.select().from(executions).where(and(anyOf(executions.id, 'ids', 'uuid'), inScope(scope))),
+      );
+    },
+
+    async stepsByExecutionIds(executionIds: readonly string[]): Promise<StepRow[]> {
+      if (executionIds.length === 0) return [];
+      return stepRows(db, 'stepsByExecutionIds', { ids: [...executionIds] }, () =>
+        db.select().from(steps).where(anyOf(steps.executionId, 'ids', 'uuid')).orderBy(asc(steps.executionId), asc(steps.position)),
+      );
+    },
+
+    async stepsByIds(ids: readonly string[], scope: NamespaceScope): Promise<StepRow[]> {
+      if (ids.length === 0) return [];
+      return stepRows(db, 'stepsByIds', { ids: [...ids], scope: scopeValue(scope) }, () =>
+        db
+          .select(getTableColumns(steps))
+          .from(steps)
+          .innerJoin(executions, eq(executions.id, steps.executionId))
+          .where(and(anyOf(steps.id, 'ids', 'uuid'), inScope(scope))),
+      );
+    },
+
+    /** Newest first; `limit + 1` rows tell whether there is a next page. */
+    listExecutions(filter: ExecutionFilter, scope: NamespaceScope, after: ExecutionPosition | null, limit: number) {
+      const values = {
+        scope: scopeValue(scope),
+        namespace: filter.namespace || undefined,
+        workflow: filter.workflow || undefined,
+        statuses: filter.status?.length ? [...filter.status] : undefined,
+        createdAfter: filter.createdAfter?.toISOString(),
+        createdBefore: filter.createdBefore?.toISOString(),
+        afterCreatedAt: after?.createdAt.toISOString(),
+        afterId: after?.id,
+        limit: limit + 1,
+      };
+      return executionRows(db, 'listExecutions', values, () =>
+        db
+          .select()
+          .from(executions)
+          .where(
+            and(
+              inScope(scope),
+              values.namespace === undefined ? undefined : eq(executions.namespace, value('namespace')),
+              values.workflow === undefined ? undefined : eq(executions.workflow, value('workflow')),
+              values.statuses === undefined ? undefined : anyOf(executions.status, 'statuses', 'text'),
+              values.createdAfter === undefined ? undefined : sql`${executions.createdAt} >= ${value('createdAfter')}::timestamptz`,
+              values.createdBefore === undefined ? undefined : sql`${executions.createdAt} < ${value('createdBefore')}::timestamptz`,
+              after === null
+                ? undefined
+                : sql`(${executions.createdAt}, ${executions.id}) < (${value('afterCreatedAt')}::timestamptz, ${value('afterId')}::uuid)`,
+            ),
+          )
+          .orderBy(desc(executions.createdAt), desc(executions.id))
+          .limit(value('limit')),
+      );
+    },
+
+    listActiveExecutions(namespace: string | null, scope: NamespaceScope) {
+      const values = { statuses: [...ACTIVE_EXECUTION_STATUSES], namespace: namespace || undefined, scope: scopeValue(scope) };
+      return executionRows(db, 'listActiveExecutions', values, () =>
+        db
+          .select()
+          .from(executions)
+          .where(
+            and(
+              anyOf(executions.status, 'statuses', 'text'),
+              values.namespace === undefined ? undefined : eq(executions.namespace, value('namespace')),
+              inScope(scope),
+            ),
+          )
+          .orderBy(asc(executions.createdAt), asc(executions.id)),
+      );
+    },
+
+  };
+}
+
+/*
+ * The write path. A batch of any size costs the same statements (the rollup upsert, one row per
+ * rollup row touched, is the exception).
+ */
+
+/** The executions named (value `executionIds`), directly or through one of their steps (`stepIds`); a step's execution never changes. */
+const targetExecutions = sql`(select unnest(${value('executionIds')}::uuid[]) union all select ${steps.executionId} from ${steps} where ${steps.id} = any(${value('stepIds')}::uuid[]))`;
+
+export interface Targets {
+  executionIds: string[];
+  stepIds: string[];
+  /** Executions to find by their engine's id (creates that may repeat). */
+  externalIds: { namespace: string; externalId: string }[];
+}
+
+/**
+ * Locks the targets' executions and reads them with their steps, and the executions with the given
+ * external ids, in one round trip: statements issued together are pipelined on the transaction's
+ * connection and run in the order issued, so both reads take their snapshot after the locks are held.
+ *
+ * The locks are advisory, not FOR UPDATE: they are taken before the transaction gets an xid, so
+ * writers of one execution get increasing xids and feeds keep its events in seq order. One
+ * statement takes them all, in key order, so batches locking the same executions cannot deadlock.
+ */
+export async function lockAndLoad(tx: Db, targets: Targets): Promise<{ executions: ExecutionRow[]; steps: StepRow[] }> {
+  const locking = targets.executionIds.length > 0 || targets.stepIds.length > 0;
+  const ids = { executionIds: targets.executionIds, stepIds: targets.stepIds };
+  const external = {
+    namespaces: targets.externalIds.map((e) => e.namespace),
+    externalIds: targets.externalIds.map((e) => e.externalId),
+  };
+  const [, locked, stepsOfLocked, byExternalId] = await Promise.all([
+    locking &&
+      prepare(tx, 'lock', ids, () =>
+        sql`select pg_advisory_xact_lock(key) from (select distinct hashtextextended(id::text, 0) as key from ${targetExecutions} as target(id)) as keys order by key`,
+      ).run(),
+    locking ? executionRows(tx, 'lockedExecutions', ids, () => tx.select().from(executions).where(sql`${executions.id} in ${targetExecutions}`)) : [],
+    locking
+      ? stepRows(tx, 'stepsOfLocked', ids, () =>
+          tx.select().from(steps).where(sql`${steps.executionId} in ${targetExecutions}`).orderBy(steps.executionId, steps.position),
+        )
+      : [],
+    targets.externalIds.length
+      ? executionRows(tx, 'executionsByExternalId', external, () =>
+          tx
+            .select()
+            .from(executions)
+            .where(
+              sql`(${executions.namespace}, ${executions.externalId}) in (select * from unnest(${value('namespaces')}::text[], ${value('externalIds')}::text[]))`,
+            ),
+        )
+      : [],
+  ]);
+  return { executions: [...locked, ...byExternalId], steps: stepsOfLocked };
+}
+
+export interface BatchWrites {
+  createdExecutions: ExecutionRow[];
+  createdSteps: StepRow[];
+  changedExecutions: ExecutionRow[];
+  changedSteps: StepRow[];
+  events: NewEventRow[];
+  deltas: RollupDelta[];
+}
+
+const EXECUTION_STATE = ['status', 'error', 'queuedAt', 'startedAt', 'finishedAt', 'updatedAt', 'lastSeq'] as const;
+const STEP_STATE = ['status', 'progressPercent', 'message', 'attempt', 'error', 'decision', 'startedAt', 'finishedAt'] as const;
+
+/**
+ * Every write of a batch, each kind in one statement, issued together so they share one round trip.
+ * New executions are inserted in (namespace, externalId) order: concurrent batches creating the same
+ * external ids then wait on each other in one order instead of deadlocking.
+ */
+export function writeBatch(tx: Db, writes: BatchWrites): Promise<unknown> {
+  const statements: PromiseLike<unknown>[] = [];
+  if (writes.createdExecutions.length) {
+    const ordered = [...writes.createdExecutions].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.externalId ?? '', b.externalId ?? ''));
+    statements.push(insertRows(tx, executions, ['id', 'namespace', 'workflow', 'externalId', 'labels', 'slaMs', 'timeoutMs', 'createdAt', ...EXECUTION_STATE], ordered));
+  }
+  if (writes.createdSteps.length) {
+    statements.push(insertRows(tx, steps, ['id', 'executionId', 'position', 'name', 'type', ...STEP_STATE], writes.createdSteps));
+  }
+  if (writes.changedExecutions.length) statements.push(updateRows(tx, executions, ['id', ...EXECUTION_STATE], writes.changedExecutions));
+  if (writes.changedSteps.length) statements.push(updateRows(tx, steps, ['id', ...STEP_STATE], writes.changedSteps));
+  if (writes.deltas.length) statements.push(writeRollups(tx, writes.deltas));
+  if (writes.events.length) statements.push(appendEvents(tx, writes.events));
+  return Promise.all(statements);
+}
