@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { EventPosition } from '../domain/cursors.js';
 import type { EventType } from '../domain/lifecycle.js';
 import type { Db } from './client.js';
-import { anyOf, insertRows, tableReader, value, type NamespaceScope } from './query.js';
+import { anyOf, scopeCondition, scopeValue, insertRows, tableReader, value, type NamespaceScope } from './query.js';
 import { events, systemStreams, type EventRow } from './schema.js';
 
 export interface EventFilter {
@@ -14,9 +14,7 @@ export interface EventFilter {
 /** An event to append: everything but what the database assigns (id, transaction id). */
 export type NewEventRow = Omit<EventRow, 'id' | 'txId'>;
 
-/** The namespaces condition of a scope (null: every namespace), with its value as `scope`. */
-const inScope = (scope: NamespaceScope) => (scope === null ? undefined : anyOf(events.namespace, 'scope', 'text'));
-const scopeValue = (scope: NamespaceScope) => (scope === null ? undefined : [...scope]);
+const inScope = (scope: NamespaceScope) => scopeCondition(events.namespace, scope);
 
 /**
  * Only events of transactions older than every transaction still in flight: this prefix of the

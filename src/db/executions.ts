@@ -4,7 +4,7 @@ import { ACTIVE_EXECUTION_STATUSES, type ExecutionStatus } from '../domain/lifec
 import type { RollupDelta } from '../domain/metrics.js';
 import type { Db } from './client.js';
 import { appendEvents, type NewEventRow } from './events.js';
-import { anyOf, compare, insertRows, preparedStatements, tableReader, updateRows, value, type NamespaceScope } from './query.js';
+import { anyOf, scopeCondition, scopeValue, compare, insertRows, preparedStatements, tableReader, updateRows, value, type NamespaceScope } from './query.js';
 import { writeRollups } from './rollups.js';
 import { executions, steps, type ExecutionRow, type StepRow } from './schema.js';
 
@@ -16,9 +16,7 @@ export interface ExecutionFilter {
   createdBefore?: Date | null;
 }
 
-/** The namespaces condition of a scope (null: every namespace), with its value as `scope`. */
-const inScope = (scope: NamespaceScope) => (scope === null ? undefined : anyOf(executions.namespace, 'scope', 'text'));
-const scopeValue = (scope: NamespaceScope) => (scope === null ? undefined : [...scope]);
+const inScope = (scope: NamespaceScope) => scopeCondition(executions.namespace, scope);
 
 const prepare = preparedStatements();
 const executionRows = tableReader(executions);

@@ -88,6 +88,10 @@ export function anyOf(column: PgColumn, name: string, type: 'uuid' | 'text' | 'b
   return sql`${column} = any(${value(name)}::${sql.raw(type)}[])`;
 }
 
+/** The condition of a namespace scope on `column` (null: every namespace), with its value as `scope`. */
+export const scopeCondition = (column: PgColumn, scope: NamespaceScope) => (scope === null ? undefined : anyOf(column, 'scope', 'text'));
+export const scopeValue = (scope: NamespaceScope) => (scope === null ? undefined : [...scope]);
+
 /*
  * Bulk writes whose statement text does not depend on how many rows they write: rows travel as one
  * array parameter per column (`unnest`), so each shape is prepared once.
