@@ -1,6 +1,6 @@
 import type { ExecutionRow, StepRow } from '../db/schema.js';
 import { decodeExecutionCursor, encodeExecutionCursor } from '../domain/cursors.js';
-import { EXECUTION_STATUSES, type ExecutionCommand } from '../domain/lifecycle.js';
+import { EXECUTION_STATUSES } from '../domain/lifecycle.js';
 import { ETA_BASES } from '../domain/eta.js';
 import type { Context } from '../context.js';
 import { liveExecution } from '../services/events.js';
@@ -143,23 +143,6 @@ ProgressRef.implement({
 
 export const ExecutionConnection = builder.connectionObject({ type: ExecutionRef, name: 'ExecutionConnection' });
 
-const StepInput = builder.inputType('StepInput', {
-  fields: (t) => ({ name: t.string({ required: true }), type: t.string({ required: true }) }),
-});
-
-export const CreateExecutionInput = builder.inputType('CreateExecutionInput', {
-  fields: (t) => ({
-    workflow: t.string({ required: true }),
-    namespace: t.string(),
-    externalId: t.string(),
-    steps: t.field({ type: [StepInput], required: true }),
-    labels: t.field({ type: 'JSON' }),
-    slaMs: t.int(),
-    timeoutMs: t.int(),
-    queued: t.boolean({ description: 'true: create straight into QUEUED.' }),
-  }),
-});
-
 const ExecutionFilterInput = builder.inputType('ExecutionFilter', {
   fields: (t) => ({
     namespace: t.string(),
@@ -198,65 +181,6 @@ builder.queryFields((t) => ({
       for (const row of rows) ctx.loaders.execution.prime(row.id, row);
       return Promise.all(rows.map((row) => progressOf(row, ctx)));
     },
-  }),
-}));
-
-async function runExecutionCommand(ctx: Context, globalId: string, command: ExecutionCommand) {
-  const execution = await ctx.services.executions.executionCommand(parseId(globalId, 'Execution'), command, ctx.scope);
-  ctx.loaders.stepsOfExecution.clear(execution.id);
-  ctx.loaders.execution.clear(execution.id).prime(execution.id, execution);
-  return execution;
-}
-
-
-/** Each execution mutation's arguments as its command (shared with `ingest`), like `stepCommands`. */
-export const executionCommands = {
-  queueExecution: (): ExecutionCommand => ({ kind: 'queue' }),
-  startExecution: (): ExecutionCommand => ({ kind: 'start' }),
-  completeExecution: (): ExecutionCommand => ({ kind: 'complete' }),
-  failExecution: (a: { error: string }): ExecutionCommand => ({ kind: 'fail', error: a.error }),
-  cancelExecution: (a: { reason?: string | null }): ExecutionCommand => ({ kind: 'cancel', reason: a.reason ?? null }),
-  timeoutExecution: (): ExecutionCommand => ({ kind: 'timeout' }),
-};
-
-builder.mutationFields((t) => ({
-  createExecution: t.field({
-    type: ExecutionRef,
-    description: 'Idempotent with externalId: a repeat returns the existing execution.',
-    args: { input: t.arg({ type: CreateExecutionInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.executions.createExecution(input, ctx.scope),
-  }),
-  queueExecution: t.field({
-    type: ExecutionRef,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.queueExecution()),
-  }),
-  startExecution: t.field({
-    type: ExecutionRef,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.startExecution()),
-  }),
-  completeExecution: t.field({
-    type: ExecutionRef,
-    description: 'Requires no step still running; pending steps are marked SKIPPED.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.completeExecution()),
-  }),
-  failExecution: t.field({
-    type: ExecutionRef,
-    args: { id: t.arg.id({ required: true }), error: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.failExecution(args)),
-  }),
-  cancelExecution: t.field({
-    type: ExecutionRef,
-    args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.cancelExecution(args)),
-  }),
-  timeoutExecution: t.field({
-    type: ExecutionRef,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => runExecutionCommand(ctx, String(args.id), executionCommands.timeoutExecution()),
   }),
 }));
 

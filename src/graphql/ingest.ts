@@ -1,64 +1,14 @@
-import type { ExecutionCommand, StepCommand } from '../domain/lifecycle.js';
 import type { IngestCommand, IngestOutcome } from '../services/executions.js';
 import { badInput, DomainError } from '../errors.js';
 import { builder } from './builder.js';
-import { CreateExecutionInput, ExecutionRef, executionCommands } from './execution.js';
-import { parseId } from './ids.js';
-import { stepCommands, StepRef } from './step.js';
-
-// One input per mutation, with that mutation's arguments, so each can grow like its mutation does.
-const idInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
-const stepIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ stepId: t.id({ required: true }) }) });
-const decisionInput = (name: string) =>
-  builder.inputType(name, {
-    fields: (t) => ({ stepId: t.id({ required: true }), by: t.string({ required: true }), comment: t.string() }),
-  });
-
-const commandInputs = {
-  queueExecution: idInput('QueueExecutionInput'),
-  startExecution: idInput('StartExecutionInput'),
-  completeExecution: idInput('CompleteExecutionInput'),
-  failExecution: builder.inputType('FailExecutionInput', {
-    fields: (t) => ({ id: t.id({ required: true }), error: t.string({ required: true }) }),
-  }),
-  cancelExecution: builder.inputType('CancelExecutionInput', { fields: (t) => ({ id: t.id({ required: true }), reason: t.string() }) }),
-  timeoutExecution: idInput('TimeoutExecutionInput'),
-  startStep: stepIdInput('StartStepInput'),
-  reportStepProgress: builder.inputType('ReportStepProgressInput', {
-    fields: (t) => ({ stepId: t.id({ required: true }), percent: t.float({ required: true }), message: t.string() }),
-  }),
-  completeStep: stepIdInput('CompleteStepInput'),
-  failStep: builder.inputType('FailStepInput', {
-    fields: (t) => ({ stepId: t.id({ required: true }), error: t.string({ required: true }), retry: t.boolean() }),
-  }),
-  skipStep: builder.inputType('SkipStepInput', { fields: (t) => ({ stepId: t.id({ required: true }), reason: t.string() }) }),
-  requestApproval: builder.inputType('RequestApprovalInput', {
-    fields: (t) => ({ stepId: t.id({ required: true }), approvers: t.stringList(), message: t.string() }),
-  }),
-  approveStep: decisionInput('ApproveStepInput'),
-  rejectStep: decisionInput('RejectStepInput'),
-};
+import { ingestCommandInputs, toIngestCommand } from './commands.js';
+import { ExecutionRef } from './execution.js';
+import { StepRef } from './step.js';
 
 const IngestCommandInput = builder.inputType('IngestCommand', {
   isOneOf: true,
   description: 'One engine command: exactly one field, named after its mutation and holding that mutation\'s arguments.',
-  fields: (t) => ({
-    createExecution: t.field({ type: CreateExecutionInput }),
-    queueExecution: t.field({ type: commandInputs.queueExecution }),
-    startExecution: t.field({ type: commandInputs.startExecution }),
-    completeExecution: t.field({ type: commandInputs.completeExecution }),
-    failExecution: t.field({ type: commandInputs.failExecution }),
-    cancelExecution: t.field({ type: commandInputs.cancelExecution }),
-    timeoutExecution: t.field({ type: commandInputs.timeoutExecution }),
-    startStep: t.field({ type: commandInputs.startStep }),
-    reportStepProgress: t.field({ type: commandInputs.reportStepProgress }),
-    completeStep: t.field({ type: commandInputs.completeStep }),
-    failStep: t.field({ type: commandInputs.failStep }),
-    skipStep: t.field({ type: commandInputs.skipStep }),
-    requestApproval: t.field({ type: commandInputs.requestApproval }),
-    approveStep: t.field({ type: commandInputs.approveStep }),
-    rejectStep: t.field({ type: commandInputs.rejectStep }),
-  }),
+  fields: (t) => Object.fromEntries(Object.entries(ingestCommandInputs).map(([name, type]) => [name, t.field({ type })])),
 });
 
 const IngestErrorRef = builder.objectRef<{ code: string; message: string }>('IngestError').implement({
@@ -87,20 +37,12 @@ const IngestResultRef = builder.objectRef<IngestOutcome>('IngestResult').impleme
   }),
 });
 
-type CommandArgs = { id?: string; stepId?: string };
-
 /** The service command for one GraphQL command, or its BAD_USER_INPUT (an id that is not one). */
 function toCommand(command: object): IngestCommand | DomainError {
   // @oneOf: exactly one field is set (validation, and useCompiledExecution for variables).
-  const [[name, args]] = Object.entries(command).filter(([, args]) => args != null) as [[string, CommandArgs]];
+  const [[name, args]] = Object.entries(command).filter(([, args]) => args != null) as [[string, Record<string, unknown>]];
   try {
-    if (name === 'createExecution') return { kind: 'createExecution', input: args as never };
-    if (name in executionCommands) {
-      const toExecutionCommand = executionCommands[name as keyof typeof executionCommands] as (a: CommandArgs) => ExecutionCommand;
-      return { kind: 'executionCommand', executionId: parseId(String(args.id), 'Execution'), command: toExecutionCommand(args) };
-    }
-    const toStepCommand = stepCommands[name as keyof typeof stepCommands] as (a: CommandArgs) => StepCommand;
-    return { kind: 'stepCommand', stepId: parseId(String(args.stepId), 'StepProgress'), command: toStepCommand(args) };
+    return toIngestCommand(name, args);
   } catch (error) {
     if (error instanceof DomainError) return error;
     throw error;
