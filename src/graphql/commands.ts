@@ -37,47 +37,39 @@ type ArgValues<A extends ArgSpecs> = { [K in keyof A as A[K]['required'] extends
   [K in keyof A as A[K]['required'] extends true ? never : K]?: ValueOf<A[K]['type']> | null;
 };
 
-/** What a command acts on: the id argument naming it, what its mutation returns, how it runs. */
-interface Target<Command, Row> {
+/** What a command acts on: the id argument naming it, and what its mutation returns. */
+interface Target<Command> {
   idArg: 'id' | 'stepId';
   typename: NodeTypename;
   ref: typeof ExecutionRef | typeof StepRef;
-  /** Runs the command as a mutation of its own, then refreshes what this operation's loaders hold. */
-  run(ctx: Context, id: string, command: Command): Promise<Row>;
-  /** The command as one command of a batch. */
-  ingest(id: string, command: Command): IngestCommand;
+  /** The command for the service, by its target's database id. */
+  serviceCommand(id: string, command: Command): IngestCommand;
 }
 
-const executionTarget: Target<ExecutionCommand, ExecutionRow> = {
+const executionTarget: Target<ExecutionCommand> = {
   idArg: 'id',
   typename: 'Execution',
   ref: ExecutionRef,
-  async run(ctx, id, command) {
-    const execution = await ctx.services.executions.executionCommand(id, command, ctx.scope);
-    ctx.loaders.stepsOfExecution.clear(execution.id);
-    ctx.loaders.execution.clear(execution.id).prime(execution.id, execution);
-    return execution;
-  },
-  ingest: (executionId, command) => ({ kind: 'executionCommand', executionId, command }),
+  serviceCommand: (executionId, command) => ({ kind: 'executionCommand', executionId, command }),
 };
 
-const stepTarget: Target<StepCommand, StepRow> = {
+const stepTarget: Target<StepCommand> = {
   idArg: 'stepId',
   typename: 'StepProgress',
   ref: StepRef,
-  async run(ctx, id, command) {
-    const step = await ctx.services.executions.stepCommand(id, command, ctx.scope);
-    ctx.loaders.execution.clear(step.executionId);
-    ctx.loaders.stepsOfExecution.clear(step.executionId);
-    ctx.loaders.step.clear(step.id).prime(step.id, step);
-    return step;
-  },
-  ingest: (stepId, command) => ({ kind: 'stepCommand', stepId, command }),
+  serviceCommand: (stepId, command) => ({ kind: 'stepCommand', stepId, command }),
 };
+
+/** Drops what this operation's loaders hold of what a command changed. */
+export function forgetChanged(ctx: Context, { execution, step }: { execution: ExecutionRow; step: StepRow | null }) {
+  ctx.loaders.execution.clear(execution.id);
+  ctx.loaders.stepsOfExecution.clear(execution.id);
+  if (step) ctx.loaders.step.clear(step.id);
+}
 
 /** One engine command: its target, its arguments besides the target's id, and the domain command they make. */
 interface EngineCommand<Command, A extends ArgSpecs = ArgSpecs> {
-  target: Target<Command, unknown>;
+  target: Target<Command>;
   description?: string;
   args: A;
   toCommand(args: ArgValues<A>): Command;
@@ -198,8 +190,14 @@ for (const [name, command] of commandEntries) {
       type: target.ref as typeof ExecutionRef,
       description: command.description,
       args: mapValues(fieldOptions(command), (options) => t.arg(options as never)),
-      resolve: (_root, args, ctx) =>
-        target.run(ctx, parseId(String(args[target.idArg]), target.typename), command.toCommand(args)) as Promise<ExecutionRow>,
+      resolve: async (_root, args, ctx) => {
+        const { execution, step } = await ctx.services.executions.one(toServiceCommand(name, args), ctx.scope);
+        forgetChanged(ctx, { execution, step });
+        // What the mutation returns (a step command's step), as the command left it, serves the rest of the operation.
+        if (step) ctx.loaders.step.prime(step.id, step);
+        else ctx.loaders.execution.prime(execution.id, execution);
+        return (step ?? execution) as ExecutionRow;
+      },
     }),
   );
 }
@@ -218,12 +216,12 @@ export const ingestCommandInputs = {
 };
 
 /**
- * The service command for one IngestCommand field and its arguments; throws BAD_USER_INPUT when
- * its id is not one.
+ * The service command for one IngestCommand field, or one mutation, and its arguments; throws
+ * BAD_USER_INPUT when its id is not one.
  */
-export function toIngestCommand(name: string, args: Record<string, unknown>): IngestCommand {
+export function toServiceCommand(name: string, args: Record<string, unknown>): IngestCommand {
   if (name === 'createExecution') return { kind: 'createExecution', input: args as never };
   const command = engineCommands[name as CommandName] as AnyCommand;
   const { target } = command;
-  return target.ingest(parseId(String(args[target.idArg]), target.typename), command.toCommand(args));
+  return target.serviceCommand(parseId(String(args[target.idArg]), target.typename), command.toCommand(args));
 }

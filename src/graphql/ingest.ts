@@ -1,7 +1,7 @@
 import type { IngestCommand, IngestOutcome } from '../services/executions.js';
 import { badInput, DomainError } from '../errors.js';
 import { builder } from './builder.js';
-import { ingestCommandInputs, toIngestCommand } from './commands.js';
+import { forgetChanged, ingestCommandInputs, toServiceCommand } from './commands.js';
 import { ExecutionRef } from './execution.js';
 import { StepRef } from './step.js';
 
@@ -42,7 +42,7 @@ function toCommand(command: object): IngestCommand | DomainError {
   // @oneOf: exactly one field is set (validation, and useCompiledExecution for variables).
   const [[name, args]] = Object.entries(command).filter(([, args]) => args != null) as [[string, Record<string, unknown>]];
   try {
-    return toIngestCommand(name, args);
+    return toServiceCommand(name, args);
   } catch (error) {
     if (error instanceof DomainError) return error;
     throw error;
@@ -72,11 +72,7 @@ builder.mutationField('ingest', (t) =>
       return parsed.map((command): IngestOutcome => {
         if (command instanceof DomainError) return { ok: false, error: command };
         const outcome = outcomes[next++]!;
-        if (outcome.ok) {
-          ctx.loaders.execution.clear(outcome.execution.id);
-          ctx.loaders.stepsOfExecution.clear(outcome.execution.id);
-          if (outcome.step) ctx.loaders.step.clear(outcome.step.id);
-        }
+        if (outcome.ok) forgetChanged(ctx, outcome);
         return outcome;
       });
     },

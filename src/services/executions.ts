@@ -298,7 +298,8 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
     }
   }
 
-  async function one(command: IngestCommand, scope: NamespaceScope) {
+  /** One command as a batch of one: what it left, or its error thrown. */
+  async function one(command: IngestCommand, scope: NamespaceScope = null) {
     const [outcome] = await ingest([command], scope);
     if (!outcome!.ok) throw outcome!.error;
     return outcome!;
@@ -306,6 +307,7 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
 
   return {
     ingest,
+    one,
 
     async createExecution(input: CreateExecutionInput, scope: NamespaceScope = null): Promise<ExecutionRow> {
       return (await one({ kind: 'createExecution', input }, scope)).execution;
