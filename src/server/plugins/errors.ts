@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { DomainError, ERROR_CODES, type ErrorCode } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 
 /** The error with `code` set, unless it already carries one. */
 export function withCode(error: GraphQLError, code: ErrorCode, reason?: string): GraphQLError {

@@ -4,13 +4,13 @@ import { GraphQLError, type execute, type ExecutionArgs, type ExecutionResult, t
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { connectionParamsToken, type Authenticator, type Principal, type RateLimiter } from './auth/auth.js';
-import type { ApiKeyService } from './auth/keys.js';
-import type { ErrorCode } from './errors.js';
-import { withCode } from './graphql/errors.js';
-import { sharedStreamOf } from './graphql/shared-subscriptions.js';
-import type { Logger } from './logger.js';
-import { createStallMeter } from './stall-meter.js';
+import { connectionParamsToken, type Authenticator, type Principal, type RateLimiter } from '../auth/auth.js';
+import type { ApiKeyService } from '../auth/keys.js';
+import type { ErrorCode } from '../errors.js';
+import { withCode } from './plugins/errors.js';
+import { sharedStreamOf } from './plugins/shared-subscriptions.js';
+import type { Logger } from '../logger.js';
+import { createStallMeter } from './connections.js';
 
 /** Close codes clients treat as "reconnect and resume from your cursor". */
 export const CLOSE_SERVICE_RESTART = 1012;

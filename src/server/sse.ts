@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiKeyService } from './auth/keys.js';
-import type { Authenticator, Principal } from './auth/auth.js';
-import { sendError } from './auth/http.js';
-import type { Logger } from './logger.js';
-import { createStallMeter } from './stall-meter.js';
+import type { ApiKeyService } from '../auth/keys.js';
+import type { Authenticator, Principal } from '../auth/auth.js';
+import { sendError } from './http-guard.js';
+import type { Logger } from '../logger.js';
+import { createStallMeter } from './connections.js';
 
 export interface SseOptions {
   authenticator: Authenticator;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../errors.js';
-import { bearerToken, type Authenticator, type Principal, type RateLimiter } from './auth.js';
+import { bearerToken, type Authenticator, type Principal, type RateLimiter } from '../auth/auth.js';
 
 export interface HttpGuardOptions {
   authenticator: Authenticator;
