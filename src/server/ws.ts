@@ -65,7 +65,6 @@ function withPreSerialisedPayload(message: string) {
   return message.endsWith(STAND_IN_TAIL) ? `${message.slice(0, -STAND_IN_TAIL.length)}"payload":${json}}` : message;
 }
 
-
 /**
  * graphql-ws awaits each send before pulling the next event. Acknowledging a send as soon as it
  * is queued, while the socket's backlog is small, lets writes to one socket pipeline (fewer
