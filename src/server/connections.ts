@@ -27,7 +27,7 @@ export interface ConnectionRegistryOptions {
  * starved CPU) no client can drain, and after such a pause timers run before the I/O callbacks
  * that would show the progress, so each check credits at most one interval of stall.
  */
-export function createStallMeter(intervalMs: number) {
+function createStallMeter(intervalMs: number) {
   let lastCheck = performance.now();
   const stalledMs = new WeakMap<object, number>();
   return {
@@ -141,5 +141,3 @@ export function createConnectionRegistry<C extends object>(probe: ConnectionProb
     },
   };
 }
-
-export type ConnectionRegistry<C extends object> = ReturnType<typeof createConnectionRegistry<C>>;

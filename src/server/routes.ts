@@ -4,7 +4,7 @@ import type { Services } from '../context.js';
 import { createDashboard } from '../dashboard/page.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import { createPrometheusExporter } from '../services/prometheus.js';
+import { createPrometheusExporter, type PrometheusExporter } from '../services/prometheus.js';
 import { GRAPHIQL_ASSET_PREFIX, serveGraphiQLAsset } from './graphiql.js';
 import type { HttpGuard } from './http-guard.js';
 import { isEventStream, type SseStreams } from './sse.js';
@@ -41,21 +41,11 @@ export function httpRoutes(parts: RouteParts): Route[] {
   return [
     { path: '/readyz', handle: (_req, res) => void readiness(parts.database, res) },
     { path: '/health', methods: READ, handle: (_req, res) => void healthReport(parts.services, res) },
+    // Per-namespace figures are tenant data: the same key rules as the API (scrapers send a bearer key).
     {
       path: '/metrics',
       methods: READ,
-      // Per-namespace figures are tenant data: the same key rules as the API (scrapers send a bearer key).
-      handle: (req, res) =>
-        void answer(res, log, METRICS_FAILED, async () => {
-          const principal = await parts.guard(req, res);
-          if (!principal) return; // the guard has answered (401, 429)
-          if (!hasScope(principal, 'read')) {
-            res.writeHead(403, { 'content-type': 'text/plain' }).end('the API key needs the read scope\n');
-            return;
-          }
-          const text = await prometheus.scrape(principal.namespaces);
-          res.writeHead(200, { 'content-type': prometheus.contentType }).end(text);
-        }),
+      handle: (req, res) => void answer(res, log, METRICS_FAILED, () => scrape(parts.guard, prometheus, req, res)),
     },
     { path: '/healthz', handle: (req, res) => void parts.yoga.requestListener(req, res) },
     {
@@ -67,16 +57,7 @@ export function httpRoutes(parts: RouteParts): Route[] {
     // The page holds no data: it asks the API with the key its user enters.
     { path: '/', methods: READ, handle: (_req, res) => void answer(res, log, DASHBOARD_FAILED, () => dashboard.serve(res)) },
     // /graphql over HTTP and SSE; Yoga answers any other path with 404, after the guard.
-    {
-      path: '*',
-      handle: (req, res) =>
-        void answer(res, log, GUARD_FAILED, async () => {
-          const principal = await parts.guard(req, res);
-          if (principal === null) return; // the guard has answered (401, 413, 429)
-          if (principal && isEventStream(req) && !parts.sse.track(res, principal)) return;
-          void answerAs(parts.yoga, req, res, principal);
-        }),
-    },
+    { path: '*', handle: (req, res) => void answer(res, log, GUARD_FAILED, () => graphql(parts, req, res)) },
   ];
 }
 
@@ -92,6 +73,25 @@ export function routeRequests(routes: readonly Route[]) {
     }
     res.writeHead(404).end();
   };
+}
+
+async function scrape(guard: HttpGuard, prometheus: PrometheusExporter, req: IncomingMessage, res: ServerResponse) {
+  const principal = await guard(req, res);
+  if (!principal) return; // the guard has answered (401, 429)
+  if (!hasScope(principal, 'read')) {
+    res.writeHead(403, { 'content-type': 'text/plain' }).end('the API key needs the read scope\n');
+    return;
+  }
+  const text = await prometheus.scrape(principal.namespaces);
+  res.writeHead(200, { 'content-type': prometheus.contentType }).end(text);
+}
+
+/** HTTP and SSE: the guard, then Yoga with the principal (SSE streams counted per key). */
+async function graphql(parts: RouteParts, req: IncomingMessage, res: ServerResponse) {
+  const principal = await parts.guard(req, res);
+  if (principal === null) return; // the guard has answered (401, 413, 429)
+  if (principal && isEventStream(req) && !parts.sse.track(res, principal)) return;
+  void answerAs(parts.yoga, req, res, principal);
 }
 
 async function readiness(database: Database, res: ServerResponse) {
@@ -125,7 +125,12 @@ interface Failure {
 }
 
 const METRICS_FAILED: Failure = { log: 'metrics scrape failed', status: 503, contentType: 'text/plain', body: 'metrics unavailable\n' };
-const DASHBOARD_FAILED: Failure = { log: 'dashboard bundle failed', status: 500, contentType: 'text/plain', body: 'dashboard unavailable\n' };
+const DASHBOARD_FAILED: Failure = {
+  log: 'dashboard bundle failed',
+  status: 500,
+  contentType: 'text/plain',
+  body: 'dashboard unavailable\n',
+};
 const GUARD_FAILED: Failure = {
   log: 'request guard failed',
   status: 503,

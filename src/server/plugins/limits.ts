@@ -163,13 +163,9 @@ export function costErrors(
     const root = schema.getRootType(operation.operation) ?? undefined;
     const cost = selectionCost(operation.selectionSet, root, operation, new Set());
     if (cost > limits.maxCost) {
-      errors.push(
-        codedError('QUERY_TOO_COMPLEX', `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for smaller pages (first) or fewer nested lists`, {
-          nodes: [operation],
-          reason: 'MAX_COST',
-          extensions: { cost, maxCost: limits.maxCost },
-        }),
-      );
+      const message = `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for smaller pages (first) or fewer nested lists`;
+      const extensions = { cost, maxCost: limits.maxCost };
+      errors.push(codedError('QUERY_TOO_COMPLEX', message, { nodes: [operation], reason: 'MAX_COST', extensions }));
     }
   }
   return errors;
@@ -183,7 +179,10 @@ const hasNul = (value: unknown, depth = 0): boolean => {
 
 /** Postgres text cannot hold U+0000: reject it in any literal or variable instead of failing in SQL. */
 const nulError = (node?: ValueNode) =>
-  codedError('BAD_USER_INPUT', 'Strings may not contain the NUL character (\\u0000)', { nodes: node ? [node] : undefined, reason: 'NUL_CHARACTER' });
+  codedError('BAD_USER_INPUT', 'Strings may not contain the NUL character (\\u0000)', {
+    nodes: node ? [node] : undefined,
+    reason: 'NUL_CHARACTER',
+  });
 
 export const noNulLiterals: ValidationRule = (context) => {
   let reported = false;
