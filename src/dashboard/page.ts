@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { build } from 'esbuild';
 
 const entry = fileURLToPath(new URL('./browser/main.ts', import.meta.url));
@@ -95,7 +95,7 @@ async function bundle(): Promise<Buffer> {
 export function createDashboard() {
   let page: Promise<Buffer> | null = null;
   return {
-    async serve(_req: IncomingMessage, res: ServerResponse) {
+    async serve(res: ServerResponse) {
       page ??= bundle().catch((error: unknown) => {
         page = null;
         throw error;

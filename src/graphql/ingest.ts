@@ -56,7 +56,7 @@ builder.mutationField('ingest', (t) =>
       'Applies engine commands in order, each exactly like its mutation, in one transaction; results come in command order. ' +
       'A command that fails changes nothing and reports its error; the others still apply.',
     args: { commands: t.arg({ type: [IngestCommandInput], required: true }) },
-    // The query cost counts each command like a mutation of its own (src/graphql/limits.ts).
+    // The query cost counts each command like a mutation of its own (src/server/plugins/limits.ts).
     extensions: { listSizedBy: 'commands' },
     resolve: async (_root, { commands }, ctx) => {
       const max = ctx.services.config.limits.maxIngestCommands;

@@ -1,5 +1,7 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { DataDirLock } from '../db/data-dir-lock.js';
 
 /** Longest Unix socket path Linux accepts (sun_path is 108 bytes with its NUL). */
 const MAX_SOCKET_PATH = 107;
@@ -23,6 +25,18 @@ export async function serveControlSocket(path: string, handle: (req: IncomingMes
     server.listen({ path, readableAll: false, writableAll: false }, () => resolve());
   });
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * The control socket of the PGlite folder this server holds (`DATA_DIR/runwatch.sock`), advertised
+ * in its lock. Resolves to a closer, or null with no folder (in memory, Postgres) or no socket.
+ */
+export async function openControlSocket(lock: DataDirLock | null, handle: (req: IncomingMessage, res: ServerResponse) => void) {
+  if (!lock) return null;
+  const path = join(dirname(lock.path), 'runwatch.sock');
+  const close = await serveControlSocket(path, handle);
+  if (close) lock.advertise(path);
+  return close;
 }
 
 /** One GraphQL request through a server's control socket; rejects with the server's first error. */

@@ -69,7 +69,7 @@ const sharedStreams = new WeakMap<object, AsyncIterableIterator<ExecutionResult>
 /**
  * The shared stream of the subscription whose context is `context`, errors already masked. Envelop
  * wraps each subscriber's stream in two more iterators (per-result error masking, then thrown-error
- * masking) whose promise chains were ~15 % of fan-out; the WebSocket transport reads this one
+ * masking), two promise chains per subscriber and event; the WebSocket transport reads this one
  * instead, which masks each shared result once. (SSE still goes through Yoga and envelop.)
  */
 export const sharedStreamOf = (context: unknown) => (typeof context === 'object' && context ? sharedStreams.get(context) : undefined);

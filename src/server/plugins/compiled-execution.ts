@@ -1,7 +1,7 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { getOperationAST, getVariableValues } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { withCode } from './errors.js';
+import { withDefaultCode } from './errors.js';
 
 /**
  * Queries and mutations run through graphql-jit: each document is compiled once into plain
@@ -19,7 +19,7 @@ export function useCompiledExecution(): Plugin {
       const definitions = getOperationAST(args.document, args.operationName)?.variableDefinitions ?? [];
       if (definitions.length > 0) {
         const { errors } = getVariableValues(args.schema, definitions, (args.variableValues ?? {}) as Record<string, unknown>);
-        if (errors) return setResultAndStopExecution({ errors: errors.map((error) => withCode(error, 'BAD_USER_INPUT')) });
+        if (errors) return setResultAndStopExecution({ errors: errors.map((error) => withDefaultCode(error, 'BAD_USER_INPUT')) });
       }
       return jit.onExecute!(payload);
     },

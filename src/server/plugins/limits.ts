@@ -24,7 +24,8 @@ import {
   type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../../errors.js';
+import { codedError } from './errors.js';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -36,19 +37,14 @@ export interface QueryLimits {
   maxPageSize: number;
 }
 
-
-const coded = (error: GraphQLError, code: ErrorCode, reason: string, extra: Record<string, unknown> = {}) =>
-  new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    extensions: { ...error.extensions, code, reason, ...extra },
-  });
+/** A limit's own rejection (graphql-armor's, graphql's introspection rule, the token parser's) with our code. */
+const recoded = (error: GraphQLError, code: ErrorCode, reason: string) =>
+  codedError(code, error.message.replace(/^Syntax Error: /, ''), { from: error, reason });
 
 /** graphql-armor reports by callback; this turns its rejection into a coded validation error. */
 const reportAs = (reason: string): { propagateOnRejection: false; onReject: GraphQLArmorRejectCallback[] } => ({
   propagateOnRejection: false,
-  onReject: [(ctx, error) => ctx?.reportError(coded(error, 'QUERY_TOO_COMPLEX', reason))],
+  onReject: [(ctx, error) => ctx?.reportError(recoded(error, 'QUERY_TOO_COMPLEX', reason))],
 });
 
 /** A rule whose errors get `code` (for graphql's own rules, which report without one). */
@@ -57,7 +53,7 @@ function withErrorCode(rule: ValidationRule, code: ErrorCode, reason: string): V
     rule(
       new Proxy(context, {
         get(target, prop) {
-          if (prop === 'reportError') return (error: GraphQLError) => target.reportError(coded(error, code, reason));
+          if (prop === 'reportError') return (error: GraphQLError) => target.reportError(recoded(error, code, reason));
           const value = Reflect.get(target, prop, target) as unknown;
           return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
@@ -96,9 +92,13 @@ export function costErrors(
     return fallback && valueFromASTUntyped(fallback);
   }
 
-  function pageSize(value: ValueNode | undefined, operation: OperationDefinitionNode): number {
+  /**
+   * The page size a connection is costed at. Unlike graphql/pagination.ts `pageSize` it never
+   * rejects: an out-of-range `first` counts at the cap (or 1), a missing or mistyped one at the
+   * default, and the resolver's `pageSize` rejects them with BAD_USER_INPUT later.
+   */
+  function clampedPageSize(value: ValueNode | undefined, operation: OperationDefinitionNode): number {
     const first = argumentValue(value, operation);
-    // Out-of-range or mistyped values fail later with BAD_USER_INPUT; count them at the cap.
     if (typeof first !== 'number' || !Number.isFinite(first)) return limits.defaultPageSize;
     return Math.max(1, Math.min(first, limits.maxPageSize));
   }
@@ -128,7 +128,7 @@ export function costErrors(
           continue;
         }
         let multiplier = 1;
-        if (field.args.some((a) => a.name === 'first')) multiplier = pageSize(argument('first'), operation);
+        if (field.args.some((a) => a.name === 'first')) multiplier = clampedPageSize(argument('first'), operation);
         else if (isListType(unwrapped) && !parent!.name.endsWith('Connection')) multiplier = PLAIN_LIST_FACTOR;
         total += 1 + multiplier * inner;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -163,12 +163,9 @@ export function costErrors(
     const root = schema.getRootType(operation.operation) ?? undefined;
     const cost = selectionCost(operation.selectionSet, root, operation, new Set());
     if (cost > limits.maxCost) {
-      errors.push(
-        new GraphQLError(
-          `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for smaller pages (first) or fewer nested lists`,
-          { nodes: [operation], extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'MAX_COST', cost, maxCost: limits.maxCost } },
-        ),
-      );
+      const message = `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for smaller pages (first) or fewer nested lists`;
+      const extensions = { cost, maxCost: limits.maxCost };
+      errors.push(codedError('QUERY_TOO_COMPLEX', message, { nodes: [operation], reason: 'MAX_COST', extensions }));
     }
   }
   return errors;
@@ -182,9 +179,9 @@ const hasNul = (value: unknown, depth = 0): boolean => {
 
 /** Postgres text cannot hold U+0000: reject it in any literal or variable instead of failing in SQL. */
 const nulError = (node?: ValueNode) =>
-  new GraphQLError('Strings may not contain the NUL character (\\u0000)', {
+  codedError('BAD_USER_INPUT', 'Strings may not contain the NUL character (\\u0000)', {
     nodes: node ? [node] : undefined,
-    extensions: { code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' },
+    reason: 'NUL_CHARACTER',
   });
 
 export const noNulLiterals: ValidationRule = (context) => {
@@ -219,9 +216,9 @@ export const noConditionalSubscriptionRoot: ValidationRule = (context) => ({
       });
     if (visit(operation.selectionSet, new Set())) {
       context.reportError(
-        new GraphQLError('@skip and @include are not allowed on the root field of a subscription', {
+        codedError('BAD_USER_INPUT', '@skip and @include are not allowed on the root field of a subscription', {
           nodes: [operation],
-          extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' },
+          reason: 'GRAPHQL_VALIDATION_FAILED',
         }),
       );
     }
@@ -261,7 +258,7 @@ export function useQueryLimits(limits: QueryLimits, introspection: () => boolean
           return parser.parseDocument();
         } catch (error) {
           if (error instanceof GraphQLError && parser.tokenCount > limits.maxTokens) {
-            throw coded(error, 'QUERY_TOO_COMPLEX', 'MAX_TOKENS');
+            throw recoded(error, 'QUERY_TOO_COMPLEX', 'MAX_TOKENS');
           }
           throw error;
         }

@@ -1,27 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '../errors.js';
-import { bearerToken, type Authenticator, type Principal, type RateLimiter } from './auth.js';
+import { bearerToken, type Authenticator, type Principal, type RateLimiter } from '../auth/auth.js';
+import type { Config } from '../config.js';
+import { sendError } from './http.js';
 
 export interface HttpGuardOptions {
-  authenticator: Authenticator;
-  rateLimiter: RateLimiter;
-  maxBodyBytes: number;
+  auth: { authenticator: Authenticator; rateLimiter: RateLimiter };
+  limits: Config['limits'];
   /** Whether a browser's GET for GraphiQL may load the page without a key (the page holds no data). */
   graphiql: () => boolean;
-}
-
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  code: ErrorCode,
-  message: string,
-  headers: Record<string, string> = {},
-  extensions: Record<string, unknown> = {},
-) {
-  if (res.headersSent) return;
-  res
-    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
-    .end(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }));
 }
 
 /** Reads at most `limit` bytes of the body; null (and the socket closed after the reply) when larger. */
@@ -61,7 +47,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
  * `null` once it has answered the request itself.
  */
 export function createHttpGuard(options: HttpGuardOptions) {
-  const { authenticator, rateLimiter, maxBodyBytes } = options;
+  const { authenticator, rateLimiter } = options.auth;
+  const { maxBodyBytes } = options.limits;
   const tooLarge = (res: ServerResponse) =>
     sendError(res, 413, 'BAD_USER_INPUT', `Request body larger than ${maxBodyBytes} bytes`, { connection: 'close' }, {
       reason: 'BODY_TOO_LARGE',
@@ -134,3 +121,5 @@ export function createHttpGuard(options: HttpGuardOptions) {
     return result.principal;
   };
 }
+
+export type HttpGuard = ReturnType<typeof createHttpGuard>;

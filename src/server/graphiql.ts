@@ -1,6 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
@@ -15,6 +15,7 @@ const ASSETS: Record<string, string> = {
 };
 export const GRAPHIQL_ASSET_PREFIX = '/graphiql/';
 
+/** The GraphiQL page; its assets come from this server, under GRAPHIQL_ASSET_PREFIX. */
 export function renderGraphiQL(options: GraphiQLOptions): string {
   const base = GRAPHIQL_ASSET_PREFIX;
   const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -37,7 +38,7 @@ YogaGraphiQL.renderYogaGraphiQL(root, options);
 }
 
 /** Serves the allow-listed GraphiQL assets; false when the path is not one of them. */
-export function serveGraphiQLAsset(path: string, res: ServerResponse, _req?: IncomingMessage): boolean {
+export function serveGraphiQLAsset(path: string, res: ServerResponse): boolean {
   const name = path.slice(GRAPHIQL_ASSET_PREFIX.length);
   const type = ASSETS[name];
   const file = join(assetsDir, name);
@@ -48,3 +49,43 @@ export function serveGraphiQLAsset(path: string, res: ServerResponse, _req?: Inc
     .pipe(res);
   return true;
 }
+
+/** What GraphiQL opens with: a tour of the API, subscription included. */
+const GRAPHIQL_EXAMPLE = `# Welcome to Runwatch. Run the operations below in order (pick one with the play button).
+
+mutation CreateExecution {
+  createExecution(input: {
+    workflow: "deploy-service"
+    externalId: "run-1"
+    steps: [
+      { name: "build", type: "script" }
+      { name: "approve", type: "approval" }
+      { name: "rollout", type: "http" }
+    ]
+    slaMs: 600000
+  }) { id status steps { id name status } }
+}
+
+query ActiveExecutions {
+  activeExecutions { executionId status progressPercent currentStep { name status } elapsedMs }
+}
+
+query RecentExecutions {
+  executions(first: 10) {
+    edges { cursor node { id workflow status durationMs progress { progressPercent completedSteps totalSteps } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+query EventLog {
+  events(first: 20) { edges { node { seq type executionId data timestamp } } pageInfo { endCursor } }
+}
+
+# Open a second tab, run this, then start the execution and its steps from the first tab.
+subscription LiveEvents {
+  events { cursor seq type executionId stepId data timestamp }
+}
+`;
+
+/** GraphiQL for this API: subscriptions over graphql-ws, opening on the tour above. */
+export const GRAPHIQL_OPTIONS: GraphiQLOptions = { title: 'Runwatch', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_EXAMPLE };

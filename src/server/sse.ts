@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '../auth/auth.js';
+import { createConnectionRegistry, type ConnectionRegistryOptions } from './connections.js';
+import { sendError } from './http.js';
+
+export const isEventStream = (req: IncomingMessage) => String(req.headers.accept ?? '').includes('text/event-stream');
+
+/**
+ * Long-lived SSE responses (Yoga writes them) under the same rules as WebSockets
+ * (connections.ts); a stream is ended when its key is no longer valid or its client stops reading.
+ */
+export function createSseStreams(options: ConnectionRegistryOptions) {
+  const { maxSocketsPerKey } = options.config.connections;
+  const streams = createConnectionRegistry<ServerResponse>(
+    {
+      isOpen: (res) => !res.destroyed,
+      isStuck: (res) => res.writableNeedDrain,
+      bufferedBytes: (res) => res.writableLength,
+      close: (res) => res.destroy(),
+    },
+    { ...options, logger: options.logger.child({ component: 'sse' }) },
+  );
+
+  return {
+    /** Registers a stream; false (and a 429 sent) when its key already holds the most allowed. */
+    track(res: ServerResponse, principal: Principal): boolean {
+      if (!streams.claim(res, principal)) {
+        sendError(res, 429, 'RATE_LIMITED', `Too many open event streams for this API key (at most ${maxSocketsPerKey})`, {}, {
+          reason: 'TOO_MANY_STREAMS',
+          limit: maxSocketsPerKey,
+        });
+        return false;
+      }
+      res.once('close', () => streams.forget(res));
+      return true;
+    },
+    /** Ends every stream now, so shutdown need not wait for them. */
+    close: streams.closeAll,
+  };
+}
+
+export type SseStreams = ReturnType<typeof createSseStreams>;
