@@ -19,10 +19,11 @@ import { useQueryLimits } from './graphql/limits.js';
 import { schema } from './graphql/schema.js';
 import { DomainError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
+import { createAlertService } from './services/alerts.js';
 import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
-import { createMonitor } from './services/monitoring.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
+import { createHealthService } from './services/health.js';
 import { createSseStreams, isEventStream } from './sse.js';
 import { createMetricsService } from './services/metrics.js';
 import { createPrometheusExporter } from './services/prometheus.js';
@@ -67,14 +68,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await database.close();
     throw error;
   }
-  const monitor = createMonitor({
+  const health = createHealthService({
     database,
-    bus,
     clock,
     config,
-    logger,
     live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.health.wakeUpLagMs * 4) },
   });
+  const alerts = createAlertService({ db: database.db, bus, clock, config, logger, health });
   const services: Services = {
     config,
     logger,
@@ -82,7 +82,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     repository,
     executions: createExecutionService({ db: database.db, bus, clock }),
     bus,
-    monitor,
+    health,
+    alerts,
     live: { repository, watcher, batchSize: config.live.batchSize },
     auth: {
       keys,
@@ -169,7 +170,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return;
     }
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      monitor.health().then(
+      health.current().then(
         (health) => {
           const status = health.status === 'UNHEALTHY' ? 503 : 200;
           res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(health));
@@ -259,7 +260,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     async start(port = config.http.port) {
       await watcher.start();
       await bus.start();
-      if (config.alerts.enabled) monitor.start();
+      if (config.alerts.enabled) alerts.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, config.http.host, () => resolve());
@@ -294,7 +295,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         clearTimeout(grace);
         listening = false;
       }
-      await monitor.stop();
+      await alerts.stop();
       await watcher.stop();
       await bus.stop();
       await database.close();

@@ -52,7 +52,7 @@ const find = (alerts: AlertNode[], rule: string, namespace: string | null) =>
 describe('alert rules (controllable clock, no real waiting)', () => {
   let server: TestServer;
   const clock = manualClock(new Date('2026-03-01T12:00:00.000Z'));
-  const evaluate = () => server.app.services.monitor.evaluate();
+  const evaluate = () => server.app.services.alerts.evaluate();
   beforeAll(async () => {
     server = await startServer({ clock, env: monitorEnv });
   });
@@ -212,7 +212,7 @@ describe('a failing alert rule', () => {
   it('leaves its own alerts as they are while the other rules go on', async () => {
     const clock = manualClock(new Date('2026-04-01T12:00:00.000Z'));
     const server = await startServer({ clock, env: { ...monitorEnv, ALERT_PENDING_MS: '0' } });
-    const evaluate = () => server.app.services.monitor.evaluate();
+    const evaluate = () => server.app.services.alerts.evaluate();
     await runningExecution(server, { namespace: 'late', stepCount: 0, slaMs: 1_000 });
     for (let i = 0; i < 4; i++) await createExecution(server, { namespace: 'queued', stepCount: 0, queued: true });
     clock.advance(5_000);
@@ -255,7 +255,7 @@ describe.runIf(onPostgres)('several instances', () => {
     const b = await startServer({ databaseUrl, env });
     for (let i = 0; i < 4; i++) await createExecution(a, { namespace: 'shared', stepCount: 0, queued: true });
     for (let round = 0; round < 5; round++) {
-      await Promise.all([a.app.services.monitor.evaluate(), b.app.services.monitor.evaluate()]);
+      await Promise.all([a.app.services.alerts.evaluate(), b.app.services.alerts.evaluate()]);
     }
     const alerts = find(await listAlerts(a), 'HIGH_QUEUE_DEPTH', 'shared');
     expect(alerts).toHaveLength(1);
