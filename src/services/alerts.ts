@@ -23,7 +23,6 @@ import {
   type AlertFilter,
 } from '../db/alerts.js';
 import type { Db } from '../db/client.js';
-import type { EventPosition } from '../domain/cursors.js';
 import { appendSystemEvent } from '../db/events.js';
 import type { NamespaceScope } from '../db/query.js';
 import type { AlertRow } from '../db/schema.js';
@@ -44,6 +43,7 @@ import {
   type StatusChange,
 } from '../domain/alerts.js';
 import type { AlertSettings } from '../domain/alert-rules.js';
+import type { EventPosition } from '../domain/cursors.js';
 import type { SystemHealth } from '../domain/health.js';
 import { badInput, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
