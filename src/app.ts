@@ -6,11 +6,12 @@ import type { Services } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createRepository } from './db/repository.js';
 import { createLogger, type Logger } from './logger.js';
+import { createAlertService } from './services/alerts.js';
 import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
 import { createMetricsService } from './services/metrics.js';
-import { createMonitor } from './services/monitoring.js';
+import { createHealthService } from './services/health.js';
 import { createProgressService } from './services/progress.js';
 import { openControlSocket } from './server/control-socket.js';
 import { createHttpGuard } from './server/http-guard.js';
@@ -99,6 +100,12 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
   const repository = createRepository(database.db);
   const watcher = createFeedWatcher({ repository, bus, pollMs: config.live.pollMs, logger });
   const keys = createApiKeyService({ db: keyStoreDb(database) });
+  const health = createHealthService({
+    database,
+    clock,
+    config,
+    live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.health.wakeUpLagMs * 4) },
+  });
   return {
     config,
     logger,
@@ -106,14 +113,8 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     repository,
     executions: createExecutionService({ db: database.db, bus, clock }),
     bus,
-    monitor: createMonitor({
-      database,
-      bus,
-      clock,
-      config,
-      logger,
-      live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.health.wakeUpLagMs * 4) },
-    }),
+    health,
+    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health }),
     live: { repository, watcher, batchSize: config.live.batchSize },
     auth: {
       keys,
@@ -129,11 +130,11 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
 async function startServices(services: Services) {
   await services.live.watcher.start();
   await services.bus.start();
-  if (services.config.alerts.enabled) services.monitor.start();
+  if (services.config.alerts.enabled) services.alerts.start();
 }
 
 async function stopServices(services: Services) {
-  await services.monitor.stop();
+  await services.alerts.stop();
   await services.live.watcher.stop();
   await services.bus.stop();
 }

@@ -6,9 +6,10 @@ import type { Config } from './config.js';
 import type { NamespaceScope, Repository } from './db/repository.js';
 import type { EventRow, ExecutionRow, StepRow } from './db/schema.js';
 import type { Logger } from './logger.js';
+import type { AlertService } from './services/alerts.js';
 import type { EventBus } from './services/bus.js';
 import type { LiveFeedOptions } from './services/events.js';
-import type { Monitor } from './services/monitoring.js';
+import type { HealthService } from './services/health.js';
 import type { Clock, ExecutionService } from './services/executions.js';
 import type { MetricsService } from './services/metrics.js';
 import type { ProgressService, QueueSnapshot } from './services/progress.js';
@@ -25,7 +26,8 @@ export interface Services {
   live: LiveFeedOptions;
   progress: ProgressService;
   metrics: MetricsService;
-  monitor: Monitor;
+  health: HealthService;
+  alerts: AlertService;
   auth: { keys: ApiKeyService; authenticator: Authenticator; rateLimiter: RateLimiter };
 }
 

@@ -14,7 +14,10 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { ExecutionStatus, StepStatus, EventType } from '../domain/lifecycle.js';
-import type { AlertRule, AlertSeverity, AlertStatus, HealthStatus } from '../domain/monitoring.js';
+import type { AlertSeverity, AlertStatus } from '../domain/alerts.js';
+import type { HealthStatus } from '../domain/health.js';
+// The rule ids are the list of rules itself (a type only: nothing of the service layer loads here).
+import type { AlertRule } from '../services/alert-rules.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 

@@ -7,7 +7,8 @@ import './event.js';
 import './execution.js';
 import './ingest.js';
 import './metrics.js';
-import './monitoring.js';
+import './health.js';
+import './alert.js';
 import './apikey.js';
 
 /** The whole API, assembled from one file per type. */

@@ -108,7 +108,7 @@ async function readiness(database: Database, res: ServerResponse) {
 
 async function healthReport(services: Services, res: ServerResponse) {
   try {
-    const health = await services.monitor.health();
+    const health = await services.health.current();
     const status = health.status === 'UNHEALTHY' ? 503 : 200;
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(health));
   } catch {

@@ -1,0 +1,97 @@
+import type { AlertRow } from '../db/schema.js';
+import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertSeverity } from '../domain/alerts.js';
+import { isUuid } from '../domain/cursors.js';
+import { badInput } from '../errors.js';
+import { ALERT_RULE_IDS } from '../services/alert-rules.js';
+import { feedStart } from '../services/events.js';
+import { builder } from './builder.js';
+import { parseId } from './ids.js';
+import { abortable } from './live.js';
+import { pageArgs, pageSize, toConnection } from './pagination.js';
+
+const AlertSeverityEnum = builder.enumType('AlertSeverity', { values: ALERT_SEVERITIES });
+const AlertStatusEnum = builder.enumType('AlertStatus', { values: ALERT_STATUSES });
+
+/** "A, B or C." */
+const oneOf = (names: readonly string[]) => `${names.slice(0, -1).join(', ')} or ${names.at(-1)}.`;
+
+const AlertRef = builder.objectRef<AlertRow>('Alert');
+
+builder.node(AlertRef, {
+  description: 'A deduplicated alert: at most one open alert per fingerprint (rule + namespace + subject).',
+  id: { resolve: (alert) => alert.id },
+  loadOne: async (id, ctx) => (await ctx.services.alerts.byIds([id], ctx.scope))[0] ?? null,
+  fields: (t) => ({
+    fingerprint: t.exposeString('fingerprint'),
+    rule: t.exposeString('rule', { description: oneOf(ALERT_RULE_IDS) }),
+    severity: t.field({ type: AlertSeverityEnum, resolve: (a) => a.severity }),
+    status: t.field({ type: AlertStatusEnum, resolve: (a) => (a.status === 'PENDING' ? 'FIRING' : a.status) }),
+    namespace: t.exposeString('namespace', { nullable: true, description: 'null for system-wide alerts.' }),
+    message: t.exposeString('message'),
+    value: t.exposeFloat('value', { nullable: true }),
+    threshold: t.exposeFloat('threshold', { nullable: true }),
+    firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
+    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime' }),
+    occurrences: t.exposeInt('occurrences'),
+    acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime', nullable: true }),
+    acknowledgedBy: t.exposeString('acknowledgedBy', { nullable: true }),
+    resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const AlertConnection = builder.connectionObject({ type: AlertRef, name: 'AlertConnection' });
+
+const encodeAlertCursor = (a: AlertRow) => Buffer.from(`al:${a.firstSeenAt.getTime()}:${a.id}`).toString('base64url');
+function decodeAlertCursor(cursor: string) {
+  const match = /^al:(\d{1,15}):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || !isUuid(match[2]!)) throw badInput(`"${cursor.slice(0, 80)}" is not a valid cursor; pass a cursor this API returned`, { field: 'after' });
+  return { firstSeenAt: new Date(Number(match[1])), id: match[2]! };
+}
+
+builder.queryFields((t) => ({
+  alerts: t.field({
+    type: AlertConnection,
+    description: 'Newest first. (Alerts about a database outage are pushed to `alerts` subscribers at once and listed here once written.)',
+    args: { status: t.arg({ type: [AlertStatusEnum] }), severity: t.arg({ type: [AlertSeverityEnum] }), ...pageArgs },
+    resolve: async (_root, args, ctx) => {
+      const limit = pageSize(args.first, ctx.services.config);
+      const after = args.after ? decodeAlertCursor(args.after) : null;
+      const rows = await ctx.services.alerts.list({ status: args.status, severity: args.severity }, ctx.scope, after, limit);
+      return toConnection(rows, limit, encodeAlertCursor, args.after);
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  acknowledgeAlert: t.field({
+    type: AlertRef,
+    skipTypeScopes: true,
+    authScopes: { read: true },
+    description: 'FIRING -> ACKNOWLEDGED; it stays acknowledged while its condition holds.',
+    args: { id: t.arg.id({ required: true }), by: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.alerts.acknowledge(parseId(String(args.id), 'Alert'), args.by, ctx.scope),
+  }),
+  resolveAlert: t.field({
+    type: AlertRef,
+    skipTypeScopes: true,
+    authScopes: { read: true },
+    description: 'Closes the alert now; if its condition still holds, a new alert opens later.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.alerts.resolve(parseId(String(args.id), 'Alert'), ctx.scope),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  alerts: t.field({
+    type: AlertRef,
+    description: 'Every alert change (fired, acknowledged, resolved) at or above `minSeverity`, from now on.',
+    args: { minSeverity: t.arg({ type: AlertSeverityEnum }) },
+    subscribe: async (_root, args, ctx) => {
+      const start = await feedStart(ctx.services.repository, null, ctx.scope);
+      const minSeverity: AlertSeverity = args.minSeverity ?? 'INFO';
+      const { alerts, live } = ctx.services;
+      return abortable((signal) => alerts.feed(live, start, minSeverity, ctx.scope, signal));
+    },
+    resolve: (alert) => alert,
+  }),
+}));

@@ -1,0 +1,45 @@
+import { HEALTH_STATUSES, type ComponentHealth, type SystemHealth } from '../domain/health.js';
+import { builder } from './builder.js';
+import { abortable } from './live.js';
+
+const HealthStatusEnum = builder.enumType('HealthStatus', { values: HEALTH_STATUSES });
+
+const ComponentHealthRef = builder.objectRef<ComponentHealth>('ComponentHealth').implement({
+  description: 'One checked part of the system: database, engine, queue, events or monitor.',
+  fields: (t) => ({
+    component: t.exposeString('component'),
+    status: t.field({ type: HealthStatusEnum, resolve: (c) => c.status }),
+    message: t.exposeString('message'),
+    latencyMs: t.exposeFloat('latencyMs', { nullable: true }),
+    observedValue: t.exposeFloat('observedValue', { nullable: true }),
+    threshold: t.exposeFloat('threshold', { nullable: true }),
+    since: t.expose('since', { type: 'DateTime', description: 'When the component entered this status.' }),
+    checkedAt: t.expose('checkedAt', { type: 'DateTime' }),
+  }),
+});
+
+const SystemHealthRef = builder.objectRef<SystemHealth>('SystemHealth').implement({
+  description: 'The worst component status is the overall status.',
+  fields: (t) => ({
+    status: t.field({ type: HealthStatusEnum, resolve: (h) => h.status }),
+    checkedAt: t.expose('checkedAt', { type: 'DateTime' }),
+    components: t.field({ type: [ComponentHealthRef], resolve: (h) => h.components }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  health: t.field({
+    type: SystemHealthRef,
+    description: 'Cached for a few seconds: a burst of reads costs one check.',
+    resolve: (_root, _args, ctx) => ctx.services.health.current(),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  health: t.field({
+    type: SystemHealthRef,
+    description: 'The current health, then again whenever the overall or any component status changes.',
+    subscribe: (_root, _args, ctx) => abortable((signal) => ctx.services.health.changes(signal)),
+    resolve: (health) => health,
+  }),
+}));

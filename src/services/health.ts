@@ -1,0 +1,185 @@
+/**
+ * The system's health: five components checked in order, cached for HEALTH_CACHE_MS so that a burst
+ * of reads costs one check. GET /health, the `health` query and subscription and every alert round
+ * read it here. The database comes first: while it is unreachable the others are unknown.
+ */
+import type { Config } from '../config.js';
+import { lastRound } from '../db/alerts.js';
+import type { Database } from '../db/client.js';
+import { lateOpenExecutions, oldestHeldBackEvent, queueLength } from '../db/health.js';
+import { grade, healthKey, worstOf, type ComponentHealth, type SystemHealth } from '../domain/health.js';
+import type { Clock } from './executions.js';
+
+/** What the live parts of the process report about themselves, for the `events` component. */
+export interface LiveStatus {
+  listening: () => boolean | null;
+  /** Round-trip of a wake-up through the bus (and NOTIFY when there is one), in ms. */
+  wakeUpLagMs: () => Promise<number>;
+}
+
+interface Deps {
+  database: Database;
+  clock: Clock;
+  config: Pick<Config, 'health' | 'alerts'>;
+  live: LiveStatus;
+}
+
+/** What a check found; the service adds the component's name, since when it is so, and when. */
+type Reading = Pick<ComponentHealth, 'status' | 'message'> & Partial<Pick<ComponentHealth, 'latencyMs' | 'observedValue' | 'threshold'>>;
+
+interface HealthComponent {
+  name: string;
+  check(deps: Deps, now: Date): Promise<Reading>;
+}
+
+async function checkDatabase({ database, config }: Deps): Promise<Reading> {
+  try {
+    const latencyMs = await withTimeout(database.ping(), config.health.dbTimeoutMs);
+    const status = grade(latencyMs, config.health.dbLatencyMs, Infinity);
+    const message = status === 'HEALTHY' ? 'reachable' : `slow: ${latencyMs.toFixed(0)} ms per query`;
+    return { status, message, latencyMs, observedValue: latencyMs, threshold: config.health.dbLatencyMs };
+  } catch (error) {
+    return { status: 'UNHEALTHY', message: `unreachable: ${(error as Error).message}` };
+  }
+}
+
+async function checkEngine({ database, config }: Deps, now: Date): Promise<Reading> {
+  const { stuck, overdue } = await lateOpenExecutions(database.db, now, new Date(now.getTime() - config.health.stuckExecutionMs));
+  const bad = stuck + overdue;
+  const message = bad === 0 ? 'every running execution reports in time' : `${stuck} stuck, ${overdue} past their timeout`;
+  return { status: grade(bad, 1, config.health.engineUnhealthyCount), message, observedValue: bad, threshold: 0 };
+}
+
+async function checkQueue({ database, config }: Deps, now: Date): Promise<Reading> {
+  const { depth, oldestQueuedAt } = await queueLength(database.db);
+  const ageMs = oldestQueuedAt ? now.getTime() - oldestQueuedAt.getTime() : 0;
+  const { queueDepthThreshold: threshold, queueAgeDegradedMs, queueAgeUnhealthyMs } = config.health;
+  const status = worstOf([grade(depth, threshold, threshold * 10), grade(ageMs, queueAgeDegradedMs, queueAgeUnhealthyMs)]);
+  return { status, message: `${depth} queued, oldest ${Math.round(ageMs / 1000)} s`, observedValue: depth, threshold };
+}
+
+async function checkEvents({ database, config, live }: Deps, now: Date): Promise<Reading> {
+  const { wakeUpLagMs, heldBackMs: heldBackThreshold } = config.health;
+  const listening = live.listening();
+  const lagMs = await withTimeout(live.wakeUpLagMs(), wakeUpLagMs * 4).catch(() => Infinity);
+  const oldest = await oldestHeldBackEvent(database.db);
+  const heldMs = oldest ? Math.max(0, now.getTime() - oldest.getTime()) : 0;
+  const status = worstOf([
+    listening === false ? 'UNHEALTHY' : 'HEALTHY',
+    grade(lagMs, wakeUpLagMs, wakeUpLagMs * 4),
+    grade(heldMs, heldBackThreshold, heldBackThreshold * 6),
+  ]);
+  const parts = [
+    listening === null ? 'in-process wake-ups' : listening ? 'listener connected' : 'listener disconnected',
+    `wake-up lag ${Number.isFinite(lagMs) ? `${lagMs.toFixed(1)} ms` : 'timed out'}`,
+    heldMs > 0 ? `events held back ${Math.round(heldMs)} ms by an older transaction` : null,
+  ];
+  const latencyMs = Number.isFinite(lagMs) ? lagMs : null;
+  return { status, message: parts.filter(Boolean).join(', '), latencyMs, observedValue: heldMs, threshold: heldBackThreshold };
+}
+
+async function checkMonitor({ database, config }: Deps, now: Date): Promise<Reading> {
+  const last = (await lastRound(database.db))?.lastEvaluatedAt;
+  const { intervalMs } = config.alerts;
+  const ageMs = last ? now.getTime() - last.getTime() : 0;
+  const status = last ? grade(ageMs, intervalMs * 3, intervalMs * 10) : 'HEALTHY';
+  const message = last ? `last evaluation ${Math.round(ageMs / 1000)} s ago` : 'first evaluation pending';
+  return { status, message, observedValue: ageMs, threshold: intervalMs * 3 };
+}
+
+/** The components in the order they are reported; the database's, which the others need, first. */
+const COMPONENTS: readonly [HealthComponent, ...HealthComponent[]] = [
+  { name: 'database', check: checkDatabase },
+  { name: 'engine', check: checkEngine },
+  { name: 'queue', check: checkQueue },
+  { name: 'events', check: checkEvents },
+  { name: 'monitor', check: checkMonitor },
+];
+
+/** Whether the health says the database cannot be reached (nothing can be written then). */
+export const databaseUnreachable = (health: SystemHealth) => health.components[0]?.status === 'UNHEALTHY';
+
+/** Checks the components, caches the result for a short time and tells when it changes. */
+export function createHealthService(deps: Deps) {
+  const since = new Map<string, { status: ComponentHealth['status']; since: Date }>();
+  let cached: { health: SystemHealth; at: number } | null = null;
+  let checking: Promise<SystemHealth> | null = null;
+
+  function component(name: string, reading: Reading, now: Date): ComponentHealth {
+    const previous = since.get(name);
+    const entered = previous && previous.status === reading.status ? previous.since : now;
+    since.set(name, { status: reading.status, since: entered });
+    return { component: name, latencyMs: null, observedValue: null, threshold: null, ...reading, since: entered, checkedAt: now };
+  }
+
+  async function check(): Promise<SystemHealth> {
+    const now = deps.clock.now();
+    const [first, ...dependent] = COMPONENTS;
+    const database = component(first.name, await first.check(deps, now), now);
+    const components = [database];
+    for (const { name, check } of dependent) {
+      const reading: Reading =
+        database.status === 'UNHEALTHY'
+          ? { status: 'DEGRADED', message: 'unknown: the database is unreachable' }
+          : await check(deps, now).catch((error: unknown) => ({ status: 'DEGRADED' as const, message: `check failed: ${(error as Error).message}` }));
+      components.push(component(name, reading, now));
+    }
+    return { status: worstOf(components.map((c) => c.status)), checkedAt: now, components };
+  }
+
+  /** The latest health, at most HEALTH_CACHE_MS old; a burst of reads costs one check. */
+  function current(): Promise<SystemHealth> {
+    if (cached && Date.now() - cached.at < deps.config.health.cacheMs) return Promise.resolve(cached.health);
+    checking ??= check()
+      .then((result) => {
+        cached = { health: result, at: Date.now() };
+        return result;
+      })
+      .finally(() => (checking = null));
+    return checking;
+  }
+
+  return {
+    current,
+
+    /** The health checked now (or by the check already under way), not a cached one. */
+    refresh(): Promise<SystemHealth> {
+      cached = null;
+      return current();
+    },
+
+    /** The current health, then again whenever the overall or any component status changes. */
+    async *changes(signal: AbortSignal): AsyncGenerator<SystemHealth> {
+      let last = '';
+      let wake = () => {};
+      signal.addEventListener('abort', () => wake(), { once: true });
+      while (!signal.aborted) {
+        const health = await current().catch(() => null);
+        if (health && healthKey(health) !== last) {
+          last = healthKey(health);
+          yield health;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deps.config.health.cacheMs);
+          wake = () => (clearTimeout(timer), resolve());
+        });
+      }
+    },
+  };
+}
+
+export type HealthService = ReturnType<typeof createHealthService>;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
