@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { createYoga } from 'graphql-yoga';
 import { createAuthenticator, createRateLimiter, hasScope, LOCAL_ADMIN, type Principal } from './auth/auth.js';
 import { createHttpGuard } from './auth/http.js';
-import { createApiKeyService, keyStoreDb } from './auth/keys.js';
+import { createApiKeyService } from './auth/keys.js';
 import { graphiqlEnabled, introspectionEnabled, type Config } from './config.js';
 import { createContext, type Services } from './context.js';
 import { createDashboard } from './dashboard/page.js';
@@ -58,7 +58,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const bus = createEventBus(database.notifications, logger);
   const repository = createRepository(database.db);
   const watcher = createFeedWatcher({ repository, bus, pollMs: config.live.pollMs, logger });
-  const keys = createApiKeyService({ db: keyStoreDb(database) });
+  const keys = createApiKeyService({ db: database.uncountedDb });
   const authenticator = createAuthenticator({ keys, config, logger });
   let protectedMode: { anonymous: boolean };
   try {

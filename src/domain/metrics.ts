@@ -1,5 +1,5 @@
 import { badInput } from '../errors.js';
-import type { ExecutionStatus, StepPatch, StepStatus } from './lifecycle.js';
+import { isFinal, isFinalStep, type ExecutionStatus, type StepPatch, type StepStatus } from './lifecycle.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -154,9 +154,6 @@ export function addDelta<D extends ExecutionDelta | StepDelta>(into: D, d: D) {
   }
 }
 
-const FINAL: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
-const FINAL_STEP: readonly StepStatus[] = ['COMPLETED', 'FAILED', 'TIMED_OUT', 'SKIPPED', 'CANCELLED'];
-
 interface ExecutionFacts {
   namespace: string;
   workflow: string;
@@ -232,7 +229,7 @@ export function changeDelta(
   stepsBefore: readonly StepFacts[],
   patches: ReadonlyMap<string, StepPatch>,
 ): RollupDelta | null {
-  const execution = !FINAL.includes(before.status) && FINAL.includes(after.status) ? finishedExecutionDelta(after) : null;
+  const execution = !isFinal(before.status) && isFinal(after.status) ? finishedExecutionDelta(after) : null;
   const byType = new Map<string, StepDelta>();
   for (const step of stepsBefore) {
     const patch = patches.get(step.id);
@@ -240,7 +237,7 @@ export function changeDelta(
     const next = { ...step, ...patch } as StepFacts;
     const d = byType.get(step.type) ?? emptyStepDelta(step.type);
     if (next.attempt > step.attempt) d.retries += next.attempt - step.attempt;
-    if (!FINAL_STEP.includes(step.status) && FINAL_STEP.includes(next.status)) finishedStepDelta(next, d);
+    if (!isFinalStep(step.status) && isFinalStep(next.status)) finishedStepDelta(next, d);
     byType.set(step.type, d);
   }
   const steps = [...byType.values()].filter((d) => d.retries || d.completed || d.failed || d.skipped);
