@@ -45,13 +45,14 @@ const int = (v: unknown) => Number(v ?? 0);
 const date = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)));
 const iso = (ms: number) => new Date(ms).toISOString();
 const epochMs = (value: SQLWrapper) => sql`(extract(epoch from ${value}) * 1000)::float8`;
-const as = (expression: SQL, name: string) => sql`${expression} as ${sql.identifier(name)}`;
+const named = (expression: SQL, name: string) => sql`${expression} as ${sql.identifier(name)}`;
 
 const EXECUTION_COUNTS = Object.keys(emptyExecutionCounts()) as (keyof ExecutionCounts)[];
 const STEP_COUNTS = Object.keys(emptyStepCounts()) as (keyof StepCounts)[];
-const countsOf = <K extends string>(row: Row, keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, int(row[k])])) as Record<K, number>;
+const countsOf = <K extends string>(row: Row, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, int(row[k])])) as Record<K, number>;
 
-/** The namespace scope and the optional namespace/workflow filter, on a table with those columns. */
+/** The namespace scope and the optional namespace/workflow filter (only on a table with a workflow column). */
 function filtered(filter: MetricsFilter, scope: NamespaceScope, table: { namespace: PgColumn; workflow?: PgColumn }): SQL {
   const parts: SQL[] = [sql`true`];
   if (scope !== null) parts.push(scope.length === 0 ? sql`false` : sql`${table.namespace} in ${[...scope]}`);
@@ -68,15 +69,18 @@ function inRanges(column: PgColumn, ranges: readonly TimeRange[]): SQL {
 }
 const inWindow = (column: PgColumn, w: Window) => inRanges(column, [{ start: w.from.getTime(), end: w.to.getTime() }]);
 
-/** A duration's columns of a rollup table, summed over the rows read; the histograms travel as one ';'-joined text. */
+/**
+ * A duration's columns of a rollup table, summed over the rows read. The histograms travel as one
+ * ';'-joined text and are merged in JS: unnesting them in SQL costs more.
+ */
 function summedDurations(prefix: string, c: { count: PgColumn; sum: PgColumn; min: PgColumn; max: PgColumn; histogram: PgColumn }): SQL {
   return sql.join(
     [
-      as(sql`sum(${c.count})::int`, `${prefix}Count`),
-      as(sql`sum(${c.sum})::float8`, `${prefix}SumMs`),
-      as(sql`min(${c.min})`, `${prefix}MinMs`),
-      as(sql`max(${c.max})`, `${prefix}MaxMs`),
-      as(sql`string_agg(${c.histogram}::text, ';') filter (where ${c.count} > 0)`, `${prefix}Histogram`),
+      named(sql`sum(${c.count})::int`, `${prefix}Count`),
+      named(sql`sum(${c.sum})::float8`, `${prefix}SumMs`),
+      named(sql`min(${c.min})`, `${prefix}MinMs`),
+      named(sql`max(${c.max})`, `${prefix}MaxMs`),
+      named(sql`string_agg(${c.histogram}::text, ';') filter (where ${c.count} > 0)`, `${prefix}Histogram`),
     ],
     sql`, `,
   );
@@ -88,7 +92,13 @@ const durationColumns = (t: ExecutionRollupTable | StepRollupTable) => ({
   max: t.durationMaxMs,
   histogram: t.durationHistogram,
 });
-const queueColumns = (t: ExecutionRollupTable) => ({ count: t.queueCount, sum: t.queueSumMs, min: t.queueMinMs, max: t.queueMaxMs, histogram: t.queueHistogram });
+const queueColumns = (t: ExecutionRollupTable) => ({
+  count: t.queueCount,
+  sum: t.queueSumMs,
+  min: t.queueMinMs,
+  max: t.queueMaxMs,
+  histogram: t.queueHistogram,
+});
 const rollupDurations = (row: Row, prefix: string): RollupDurations => ({
   count: int(row[`${prefix}Count`]),
   sumMs: Number(row[`${prefix}SumMs`] ?? 0),
@@ -98,19 +108,19 @@ const rollupDurations = (row: Row, prefix: string): RollupDurations => ({
 });
 /** The sums of the count columns `keys` (named like their fields) of the rows read. */
 const summed = (table: PgTable, keys: readonly string[]) =>
-  sql.join(keys.map((k) => as(sql`sum(${getTableColumns(table)[k]!})::float8`, k)), sql`, `);
+  sql.join(keys.map((k) => named(sql`sum(${getTableColumns(table)[k]!})::float8`, k)), sql`, `);
 
 /** count/avg/min/max/p50/p95/p99 of `value` over the raw rows, like `DurationSummary`. */
 function exactDurations(prefix: string, value: SQL): SQL {
   return sql.join(
     [
-      as(sql`count(${value})::int`, `${prefix}Count`),
-      as(sql`avg(${value})::float8`, `${prefix}Avg`),
-      as(sql`min(${value})::float8`, `${prefix}Min`),
-      as(sql`max(${value})::float8`, `${prefix}Max`),
-      as(sql`percentile_cont(0.5) within group (order by ${value})`, `${prefix}P50`),
-      as(sql`percentile_cont(0.95) within group (order by ${value})`, `${prefix}P95`),
-      as(sql`percentile_cont(0.99) within group (order by ${value})`, `${prefix}P99`),
+      named(sql`count(${value})::int`, `${prefix}Count`),
+      named(sql`avg(${value})::float8`, `${prefix}Avg`),
+      named(sql`min(${value})::float8`, `${prefix}Min`),
+      named(sql`max(${value})::float8`, `${prefix}Max`),
+      named(sql`percentile_cont(0.5) within group (order by ${value})`, `${prefix}P50`),
+      named(sql`percentile_cont(0.95) within group (order by ${value})`, `${prefix}P95`),
+      named(sql`percentile_cont(0.99) within group (order by ${value})`, `${prefix}P99`),
     ],
     sql`, `,
   );
@@ -130,7 +140,8 @@ const executionDuration = sql`case when ${executions.finishedAt} is not null and
   then (extract(epoch from ${executions.finishedAt} - ${executions.startedAt}) * 1000)::float8 end`;
 const queueTime = sql`case when ${executions.finishedAt} is not null and ${executions.queuedAt} is not null
   then (extract(epoch from coalesce(${executions.startedAt}, ${executions.finishedAt}) - ${executions.queuedAt}) * 1000)::float8 end`;
-const stepDuration = sql`case when ${steps.status} in ('COMPLETED', 'FAILED', 'TIMED_OUT') and ${steps.startedAt} is not null and ${steps.finishedAt} is not null
+const stepDuration = sql`case when ${steps.status} in ('COMPLETED', 'FAILED', 'TIMED_OUT')
+    and ${steps.startedAt} is not null and ${steps.finishedAt} is not null
   then (extract(epoch from ${steps.finishedAt} - ${steps.startedAt}) * 1000)::float8 end`;
 
 // The reads behind the metrics: rollup rows of some levels and ranges, the raw rows at a window's
@@ -138,11 +149,18 @@ const stepDuration = sql`case when ${steps.status} in ('COMPLETED', 'FAILED', 'T
 // limited to `scope`.
 
 /** Execution rollup rows of one level in the ranges, summed per row start `t` (epoch ms). */
-export async function executionRollups(db: Db, level: RollupLevel, ranges: readonly TimeRange[], filter: MetricsFilter, scope: NamespaceScope, withQueue: boolean) {
+export async function executionRollups(
+  db: Db,
+  level: RollupLevel,
+  ranges: readonly TimeRange[],
+  filter: MetricsFilter,
+  scope: NamespaceScope,
+  withQueue: boolean,
+) {
   // Without a workflow filter, hours come from the per-namespace rollup: one histogram per namespace and hour.
   const { table, at } = level === 'hour' && !filter.workflow ? NAMESPACE_HOURS : rollupOf(level).executions;
-  const rows = await queryRows<Row>(db, sql`select ${epochMs(at)} as t, ${summed(table, EXECUTION_COUNTS)}, ${summedDurations('duration', durationColumns(table))}
-      ${withQueue ? sql`, ${summedDurations('queue', queueColumns(table))}` : sql``}
+  const rows = await queryRows<Row>(db, sql`select ${epochMs(at)} as t, ${summed(table, EXECUTION_COUNTS)},
+      ${summedDurations('duration', durationColumns(table))}${withQueue ? sql`, ${summedDurations('queue', queueColumns(table))}` : sql``}
     from ${table} where ${inRanges(at, ranges)} and ${filtered(filter, scope, table)}
     group by 1`);
   return rows.map((row): ExecutionRollup & { t: number } => ({
@@ -153,10 +171,17 @@ export async function executionRollups(db: Db, level: RollupLevel, ranges: reado
   }));
 }
 
-/** Step rollup rows of one level in the ranges, summed per step type. */
-export async function stepRollups(db: Db, level: RollupLevel, ranges: readonly TimeRange[], filter: MetricsFilter, scope: NamespaceScope): Promise<StepRollup[]> {
+/** Step rollup rows of one level in the ranges, summed per row start and step type. */
+export async function stepRollups(
+  db: Db,
+  level: RollupLevel,
+  ranges: readonly TimeRange[],
+  filter: MetricsFilter,
+  scope: NamespaceScope,
+): Promise<StepRollup[]> {
   const { table, at } = rollupOf(level).steps;
-  const rows = await queryRows<Row>(db, sql`select ${epochMs(at)} as t, ${table.type}, ${summed(table, STEP_COUNTS)}, ${summedDurations('duration', durationColumns(table))}
+  const rows = await queryRows<Row>(db, sql`select ${epochMs(at)} as t, ${table.type}, ${summed(table, STEP_COUNTS)},
+      ${summedDurations('duration', durationColumns(table))}
     from ${table} where ${inRanges(at, ranges)} and ${filtered(filter, scope, table)}
     group by 1, 2`);
   return rows.map((row) => ({ type: String(row.type), counts: countsOf(row, STEP_COUNTS), duration: rollupDurations(row, 'duration') }));
@@ -179,7 +204,8 @@ export async function executionRows(db: Db, ranges: readonly TimeRange[], filter
 
 /** The steps of executions created in the ranges. */
 export async function stepRows(db: Db, ranges: readonly TimeRange[], filter: MetricsFilter, scope: NamespaceScope) {
-  const rows = await queryRows<Row>(db, sql`select ${steps.type}, ${steps.status}, ${steps.attempt}, ${epochMs(steps.startedAt)} as started_at, ${epochMs(steps.finishedAt)} as finished_at
+  const rows = await queryRows<Row>(db, sql`select ${steps.type}, ${steps.status}, ${steps.attempt},
+      ${epochMs(steps.startedAt)} as started_at, ${epochMs(steps.finishedAt)} as finished_at
     from ${steps} join ${executions} on ${executions.id} = ${steps.executionId}
     where ${inRanges(executions.createdAt, ranges)} and ${filtered(filter, scope, executions)}`);
   return rows.map((row): StepOutcomeFacts => ({
@@ -196,7 +222,8 @@ export async function liveExecutions(db: Db, w: Window, now: Date, filter: Metri
   const [row] = await queryRows<Row>(db, sql`select
       count(*) filter (where ${executions.status} in ('RUNNING', 'WAITING_APPROVAL'))::int as running,
       count(*) filter (where ${executions.status} = 'QUEUED')::int as queued,
-      count(*) filter (where ${executions.status} in ('RUNNING', 'WAITING_APPROVAL') and ${executions.slaMs} is not null and ${executions.startedAt} is not null
+      count(*) filter (where ${executions.status} in ('RUNNING', 'WAITING_APPROVAL')
+        and ${executions.slaMs} is not null and ${executions.startedAt} is not null
         and extract(epoch from ${iso(now.getTime())}::timestamptz - ${executions.startedAt}) * 1000 > ${executions.slaMs})::int as sla_violators
     from ${executions}
     where ${executions.status} in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL')
@@ -286,7 +313,7 @@ export async function eventCount(db: Db, from: Date, to: Date, namespace: string
 /** Every day rollup row, with its namespace and workflow. */
 export async function dayRollups(db: Db, scope: NamespaceScope): Promise<WorkflowDayRollup[]> {
   const t = executionDays;
-  const rows = await queryRows<Row>(db, sql`select ${t.namespace}, ${t.workflow}, ${sql.join(EXECUTION_COUNTS.map((k) => as(sql`${t[k]}`, k)), sql`, `)},
+  const rows = await queryRows<Row>(db, sql`select ${t.namespace}, ${t.workflow}, ${sql.join(EXECUTION_COUNTS.map((k) => named(sql`${t[k]}`, k)), sql`, `)},
       ${t.durationCount} as "durationCount", ${t.durationSumMs} as "durationSumMs", ${t.durationHistogram}::text as "durationHistogram",
       ${t.queueCount} as "queueCount", ${t.queueSumMs} as "queueSumMs", ${t.queueHistogram}::text as "queueHistogram"
     from ${t} where ${filtered({}, scope, t)}`);
@@ -301,8 +328,8 @@ export async function dayRollups(db: Db, scope: NamespaceScope): Promise<Workflo
 
 /** How many executions of each namespace and workflow are in each active status. */
 export async function activeByWorkflow(db: Db, scope: NamespaceScope) {
-  const rows = await queryRows<Row>(db, sql`select ${executions.namespace}, ${executions.workflow}, ${executions.status}, count(*)::int as count from ${executions}
-    where ${executions.status} in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL') and ${filtered({}, scope, executions)}
+  const rows = await queryRows<Row>(db, sql`select ${executions.namespace}, ${executions.workflow}, ${executions.status}, count(*)::int as count
+    from ${executions} where ${executions.status} in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL') and ${filtered({}, scope, executions)}
     group by 1, 2, 3`);
   return rows.map((row) => ({
     namespace: String(row.namespace),

@@ -35,9 +35,24 @@ export interface Rollup<T> {
 
 /** The rollup tables of each level. */
 export const ROLLUP_LEVELS = [
-  { level: 'minute', ms: MINUTE_MS, executions: { table: executionMinutes, at: executionMinutes.minute }, steps: { table: stepMinutes, at: stepMinutes.minute } },
-  { level: 'hour', ms: HOUR_MS, executions: { table: executionHours, at: executionHours.hour }, steps: { table: stepHours, at: stepHours.hour } },
-  { level: 'day', ms: DAY_MS, executions: { table: executionDays, at: executionDays.day }, steps: { table: stepDays, at: stepDays.day } },
+  {
+    level: 'minute',
+    ms: MINUTE_MS,
+    executions: { table: executionMinutes, at: executionMinutes.minute },
+    steps: { table: stepMinutes, at: stepMinutes.minute },
+  },
+  {
+    level: 'hour',
+    ms: HOUR_MS,
+    executions: { table: executionHours, at: executionHours.hour },
+    steps: { table: stepHours, at: stepHours.hour },
+  },
+  {
+    level: 'day',
+    ms: DAY_MS,
+    executions: { table: executionDays, at: executionDays.day },
+    steps: { table: stepDays, at: stepDays.day },
+  },
 ] as const satisfies readonly { level: string; ms: number; executions: Rollup<ExecutionRollupTable>; steps: Rollup<StepRollupTable> }[];
 
 /** Per-namespace hour rollup: the hour figures without the workflow (see the schema). */
@@ -72,7 +87,7 @@ interface Row<D> {
   delta: D;
 }
 
-function executionUpsert({ table, at }: Rollup<ExecutionRollupTable>, rows: Row<ExecutionDelta>[], perWorkflow = true): SQL {
+function executionUpsert({ table, at: timeColumn }: Rollup<ExecutionRollupTable>, rows: Row<ExecutionDelta>[], perWorkflow = true): SQL {
   const withDurations = rows.some((r) => r.delta.durations.length > 0);
   const withQueueTimes = rows.some((r) => r.delta.queueTimes.length > 0);
   const set = [sumOf(['total', 'completed', 'failed', 'cancelled', 'timed_out', 'sla_tracked', 'sla_violations'])];
@@ -83,7 +98,7 @@ function executionUpsert({ table, at }: Rollup<ExecutionRollupTable>, rows: Row<
       sql`(${namespace}, ${perWorkflow ? sql`${workflow}, ` : sql``}${new Date(at).toISOString()}::timestamptz, ${d.total}, ${d.completed}, ${d.failed}, ${d.cancelled},
         ${d.timedOut}, ${stats(d.durations)}, ${stats(d.queueTimes)}, ${d.slaTracked}, ${d.slaViolations})`,
   );
-  const keys = sql.raw(perWorkflow ? `namespace, workflow, ${at.name}` : `namespace, ${at.name}`);
+  const keys = sql.raw(perWorkflow ? `namespace, workflow, ${timeColumn.name}` : `namespace, ${timeColumn.name}`);
   return sql`insert into ${table} as t (${keys}, total, completed, failed, cancelled, timed_out,
       duration_count, duration_sum_ms, duration_min_ms, duration_max_ms, duration_histogram,
       queue_count, queue_sum_ms, queue_min_ms, queue_max_ms, queue_histogram, sla_tracked, sla_violations)
@@ -93,7 +108,7 @@ function executionUpsert({ table, at }: Rollup<ExecutionRollupTable>, rows: Row<
       ${withQueueTimes ? sql`, ${mergeHistogram('queue_histogram')}` : sql``}`;
 }
 
-function stepUpsert({ table, at }: Rollup<StepRollupTable>, rows: Row<StepDelta>[]): SQL {
+function stepUpsert({ table, at: timeColumn }: Rollup<StepRollupTable>, rows: Row<StepDelta>[]): SQL {
   const withDurations = rows.some((r) => r.delta.durations.length > 0);
   const set = [sumOf(['total', 'completed', 'failed', 'skipped', 'retries', 'first_attempt_completed'])];
   if (withDurations) set.push(sumOf(['duration_count', 'duration_sum_ms']), minMax('duration'));
@@ -102,10 +117,10 @@ function stepUpsert({ table, at }: Rollup<StepRollupTable>, rows: Row<StepDelta>
       sql`(${namespace}, ${workflow}, ${new Date(at).toISOString()}::timestamptz, ${d.type}, ${d.total}, ${d.completed}, ${d.failed},
         ${d.skipped}, ${d.retries}, ${d.firstAttemptCompleted}, ${stats(d.durations)})`,
   );
-  return sql`insert into ${table} as t (namespace, workflow, ${sql.raw(at.name)}, type, total, completed, failed, skipped, retries,
+  return sql`insert into ${table} as t (namespace, workflow, ${sql.raw(timeColumn.name)}, type, total, completed, failed, skipped, retries,
       first_attempt_completed, duration_count, duration_sum_ms, duration_min_ms, duration_max_ms, duration_histogram)
     values ${sql.join(values, sql`, `)}
-    on conflict (namespace, workflow, type, ${sql.raw(at.name)}) do update set ${sql.raw(set.join(', '))}
+    on conflict (namespace, workflow, type, ${sql.raw(timeColumn.name)}) do update set ${sql.raw(set.join(', '))}
       ${withDurations ? sql`, ${mergeHistogram('duration_histogram')}` : sql``}`;
 }
 

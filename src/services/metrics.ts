@@ -102,7 +102,6 @@ export interface MetricsServiceOptions {
   liveSubscriptions: () => number;
 }
 
-
 /** What a window's ExecutionMetrics are made of, computed exactly or summed from rollups. */
 interface ExecutionFigures {
   counts: ExecutionCounts;
@@ -161,8 +160,11 @@ const bucketOf = (b: Window, c: Pick<ExecutionCounts, 'total' | 'completed' | 'f
   p95Ms,
 });
 
-const windowOf = (options: MetricsServiceOptions, q: MetricsQuery) => resolveWindow(q.from, q.to, options.clock.now(), options.limits.maxWindowDays);
-const useExact = (options: MetricsServiceOptions, q: MetricsQuery, w: Window) => q.exact ?? w.to.getTime() - w.from.getTime() <= options.limits.exactWindowMinutes * 60_000;
+const windowOf = (options: MetricsServiceOptions, q: MetricsQuery) =>
+  resolveWindow(q.from, q.to, options.clock.now(), options.limits.maxWindowDays);
+/** Windows up to `exactWindowMinutes` are computed from the raw rows unless the query says otherwise. */
+const useExact = (options: MetricsServiceOptions, q: MetricsQuery, w: Window) =>
+  q.exact ?? w.to.getTime() - w.from.getTime() <= options.limits.exactWindowMinutes * 60_000;
 const segmentsOf = (w: Window) => decompose(w.from.getTime(), w.to.getTime());
 
 /** Adds the rollup rows and raw edge rows of `segments` to the totals `pick(t)` chooses by creation time. */
