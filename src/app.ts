@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { createAuthenticator, createRateLimiter, LOCAL_ADMIN } from './auth/auth.js';
-import { createApiKeyService, keyStoreDb } from './auth/keys.js';
+import { createApiKeyService } from './auth/keys.js';
 import { graphiqlEnabled, type Config } from './config.js';
 import type { Services } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -99,7 +99,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
   const bus = createEventBus(database.notifications, logger);
   const repository = createRepository(database.db);
   const watcher = createFeedWatcher({ repository, bus, pollMs: config.live.pollMs, logger });
-  const keys = createApiKeyService({ db: keyStoreDb(database) });
+  const keys = createApiKeyService({ db: database.uncountedDb });
   const health = createHealthService({
     database,
     clock,

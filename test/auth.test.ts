@@ -13,7 +13,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiKeyService, generateApiKey, keyStoreDb } from '../src/auth/keys.js';
+import { createApiKeyService, generateApiKey } from '../src/auth/keys.js';
 import { buildApp } from '../src/app.js';
 import { ProtectedModeError } from '../src/auth/auth.js';
 import { encodeEventCursor } from '../src/domain/cursors.js';
@@ -576,7 +576,7 @@ describe('WebSocket authentication', () => {
       const bystander = await rawSocket(server, { apiKey: keys.read });
       const started = Date.now();
       if (via === 'service') await server.app.services.auth.keys.revoke(info.id);
-      else await createApiKeyService({ db: keyStoreDb(server.app.database) }).revoke(info.prefix);
+      else await createApiKeyService({ db: server.app.database.uncountedDb }).revoke(info.prefix);
       expect((await socket.waitClosed(10_000)).code).toBe(4403);
       expect(Date.now() - started).toBeLessThan(via === 'service' ? 1_000 : 2 * server.config.auth.recheckMs + server.config.auth.cacheMs + 1_000);
       bystander.send({ id: 'still', type: 'subscribe', payload: { query: '{ __typename }' } });
@@ -595,7 +595,7 @@ describe('protected mode', () => {
     const socket = await rawSocket(open, {});
 
     // Created by another process (the CLI): no in-process notification, only the periodic check.
-    const { key } = await createApiKeyService({ db: keyStoreDb(open.app.database) }).create({ name: 'first', scopes: ['admin'] });
+    const { key } = await createApiKeyService({ db: open.app.database.uncountedDb }).create({ name: 'first', scopes: ['admin'] });
     await eventually(async () => (await post(open, '{ __typename }')).status === 401, 5_000, 'anonymous access to end');
     // The same document, already validated with introspection on, is checked again now it is off.
     expect(codeOf(await post(open, '{ __schema { queryType { name } } }', null, { key }))).toBe('FORBIDDEN');

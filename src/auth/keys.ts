@@ -1,11 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNull, like, or, sql } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { z } from 'zod';
-import type { Database, Db } from '../db/client.js';
-import * as schema from '../db/schema.js';
-import { apiKeys, type ApiKeyRow } from '../db/schema.js';
+import type { Db } from '../db/client.js';
+import { countKeys, insertKey, keysById, keysByPrefix, listKeys, revokeKey, useKeyByHash } from '../db/keys.js';
+import type { ApiKeyRow } from '../db/schema.js';
 import { badInput, DomainError, notFound } from '../errors.js';
 
 export const API_KEY_SCOPES = ['read', 'ingest', 'admin'] as const;
@@ -70,17 +67,6 @@ const toInfo = (row: ApiKeyRow): ApiKeyInfo => ({
   lastUsedAt: row.lastUsedAt,
 });
 
-/**
- * A Drizzle handle on the same connection that is not counted in `database.statements`: key
- * lookups happen in the background of requests and must not disturb the N+1 statement counts.
- */
-export function keyStoreDb(database: Database): Db {
-  const client = (database.db as unknown as { $client: unknown }).$client;
-  return (
-    database.driver === 'pglite' ? drizzlePglite(client as never, { schema }) : drizzlePostgres(client as never, { schema })
-  ) as unknown as Db;
-}
-
 export interface ApiKeyServiceOptions {
   db: Db;
   now?: () => Date;
@@ -103,37 +89,30 @@ export function createApiKeyService({ db, now = () => new Date() }: ApiKeyServic
       }
       const input = parsed.data;
       const key = generateApiKey();
-      const [row] = await db
-        .insert(apiKeys)
-        .values({
-          id: randomUUID(),
-          name: input.name,
-          prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
-          keyHash: hashApiKey(key),
-          scopes: [...new Set(input.scopes)],
-          namespaces: input.namespaces ? [...new Set(input.namespaces)] : null,
-          createdAt: now(),
-          expiresAt: input.expiresAt ?? null,
-        })
-        .returning();
-      const info = toInfo(row!);
+      const row = await insertKey(db, {
+        id: randomUUID(),
+        name: input.name,
+        prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+        keyHash: hashApiKey(key),
+        scopes: [...new Set(input.scopes)],
+        namespaces: input.namespaces ? [...new Set(input.namespaces)] : null,
+        createdAt: now(),
+        expiresAt: input.expiresAt ?? null,
+      });
+      const info = toInfo(row);
       emit('created', info);
       return { key, info };
     },
 
     async list(): Promise<ApiKeyInfo[]> {
-      const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
-      return rows.map(toInfo);
+      return (await listKeys(db)).map(toInfo);
     },
 
     /** Revokes by id or by the shown prefix; revoking twice keeps the first revocation time. */
     async revoke(idOrPrefix: string): Promise<ApiKeyInfo> {
       const ref = idOrPrefix.trim();
       const byId = z.uuid().safeParse(ref).success;
-      const matches = await db
-        .select()
-        .from(apiKeys)
-        .where(byId ? eq(apiKeys.id, ref) : ref.length >= 6 ? like(apiKeys.prefix, `${ref.replace(/[%_\\]/g, '\\$&')}%`) : sql`false`);
+      const matches = byId ? await keysById(db, ref) : ref.length >= 6 ? await keysByPrefix(db, ref) : [];
       if (matches.length === 0) throw notFound('API key', ref);
       if (matches.length > 1) {
         throw new DomainError('BAD_USER_INPUT', `"${ref}" matches ${matches.length} keys; use the id`, {
@@ -141,39 +120,20 @@ export function createApiKeyService({ db, now = () => new Date() }: ApiKeyServic
         });
       }
       const target = matches[0]!;
-      const [row] = await db
-        .update(apiKeys)
-        .set({ revokedAt: now() })
-        .where(and(eq(apiKeys.id, target.id), isNull(apiKeys.revokedAt)))
-        .returning();
-      const info = toInfo(row ?? target);
+      const info = toInfo((await revokeKey(db, target.id, now())) ?? target);
       emit('revoked', info);
       return info;
     },
 
     /** The key with this secret, revoked or not (the caller decides), marking it used. */
     async findBySecret(secret: string): Promise<StoredKey | null> {
-      const [row] = await db
-        .update(apiKeys)
-        .set({ lastUsedAt: now() })
-        .where(eq(apiKeys.keyHash, hashApiKey(secret)))
-        .returning();
+      const row = await useKeyByHash(db, hashApiKey(secret), now());
       return row ? toInfo(row) : null;
     },
 
     /** How many keys exist at all, and how many can authenticate right now. */
-    async counts(): Promise<{ total: number; usable: number }> {
-      const at = now();
-      const [row] = await db
-        .select({
-          total: sql<number>`count(*)::int`,
-          usable: sql<number>`(count(*) filter (where ${and(
-            isNull(apiKeys.revokedAt),
-            or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, at)),
-          )}))::int`,
-        })
-        .from(apiKeys);
-      return { total: Number(row?.total ?? 0), usable: Number(row?.usable ?? 0) };
+    counts(): Promise<{ total: number; usable: number }> {
+      return countKeys(db, now());
     },
 
     /** In-process notification after a key is created or revoked here. */

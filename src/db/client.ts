@@ -30,6 +30,11 @@ export interface Database {
    * benchmarks set `onQuery` to see the SQL itself.
    */
   statements: { count: number; onQuery?: (query: string, params: unknown[]) => void };
+  /**
+   * A second handle on the same connections whose statements are not counted: API key lookups run
+   * in the background of requests and must not disturb the N+1 statement counts.
+   */
+  uncountedDb: Db;
   /** Cross-instance notifications; only with real Postgres (PGlite is one process by nature). */
   notifications: Notifications | null;
   /** The exclusive lock on PGlite's data folder, held until close; null in memory and on Postgres. */
@@ -66,12 +71,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       onnotice: () => {},
       connection: { application_name: 'runwatch' },
     });
-    const db = drizzlePostgres(driverClient(client), { schema, logger }) as unknown as Db;
+    const driver = driverClient(client);
+    const db = drizzlePostgres(driver, { schema, logger }) as unknown as Db;
     log.info({ driver: 'postgres' }, 'database ready');
     return {
       db,
       driver: 'postgres',
       statements,
+      uncountedDb: drizzlePostgres(driver, { schema }) as unknown as Db,
       dataDirLock: null,
       notifications: {
         notify: async (channel, payload) => {
@@ -106,6 +113,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     db,
     driver: 'pglite',
     statements,
+    uncountedDb: drizzlePglite(pglite, { schema }) as unknown as Db,
     notifications: null,
     dataDirLock,
     ping: () => timed(() => pglite.query('select 1')),

@@ -27,8 +27,8 @@ const dialect = new PgDialect();
 /**
  * Drizzle's prepared statements, built once per shape. A statement's SQL is built the first time
  * its shape (its name and which values are given) runs, with the values as placeholders; after
- * that a request pays no query building (on the write path it was a quarter of a mutation's CPU
- * time). `build` may depend on which values are given, never on what they are.
+ * that a request pays no query building, which Drizzle otherwise redoes for every statement.
+ * `build` may depend on which values are given, never on what they are.
  */
 export function preparedStatements() {
   const built = new Map<string, Query>();
@@ -55,9 +55,8 @@ export function preparedStatements() {
 /**
  * Reads whole rows of `table` through prepared statements (see preparedStatements). Rows come back
  * in array mode and are mapped by a function generated once per table (one object literal per row;
- * only columns whose driver value needs decoding call their column). Drizzle's own result mapping
- * checks each column's class on every row of every query: on a page of executions with their steps
- * it was a quarter of the server's CPU time, and building the two statements another 5 %.
+ * only columns whose driver value needs decoding call their column), because Drizzle's own result
+ * mapping checks each column's class on every row of every query.
  */
 export function tableReader<T extends PgTable>(table: T) {
   type Row = InferSelectModel<T>;

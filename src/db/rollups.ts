@@ -1,6 +1,16 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 import { compare } from './query.js';
+import {
+  executionDays,
+  executionHours,
+  executionMinutes,
+  executionNamespaceHours,
+  stepDays,
+  stepHours,
+  stepMinutes,
+} from './schema.js';
 import { histogramOf, histogramToSql } from '../domain/histogram.js';
 import {
   addDelta,
@@ -14,12 +24,39 @@ import {
   type StepDelta,
 } from '../domain/metrics.js';
 
-/** Rollup tables per level, with the name of their time column. */
+export type ExecutionRollupTable = typeof executionMinutes | typeof executionHours | typeof executionDays | typeof executionNamespaceHours;
+export type StepRollupTable = typeof stepMinutes | typeof stepHours | typeof stepDays;
+
+/** A rollup table and its time column (the minute, hour or day of creation). */
+export interface Rollup<T> {
+  table: T;
+  at: PgColumn;
+}
+
+/** The rollup tables of each level. */
 export const ROLLUP_LEVELS = [
-  { level: 'minute', ms: MINUTE_MS, executions: 'execution_minutes', steps: 'step_minutes', column: 'minute' },
-  { level: 'hour', ms: HOUR_MS, executions: 'execution_hours', steps: 'step_hours', column: 'hour' },
-  { level: 'day', ms: DAY_MS, executions: 'execution_days', steps: 'step_days', column: 'day' },
-] as const;
+  {
+    level: 'minute',
+    ms: MINUTE_MS,
+    executions: { table: executionMinutes, at: executionMinutes.minute },
+    steps: { table: stepMinutes, at: stepMinutes.minute },
+  },
+  {
+    level: 'hour',
+    ms: HOUR_MS,
+    executions: { table: executionHours, at: executionHours.hour },
+    steps: { table: stepHours, at: stepHours.hour },
+  },
+  {
+    level: 'day',
+    ms: DAY_MS,
+    executions: { table: executionDays, at: executionDays.day },
+    steps: { table: stepDays, at: stepDays.day },
+  },
+] as const satisfies readonly { level: string; ms: number; executions: Rollup<ExecutionRollupTable>; steps: Rollup<StepRollupTable> }[];
+
+/** Per-namespace hour rollup: the hour figures without the workflow (see the schema). */
+export const NAMESPACE_HOURS: Rollup<ExecutionRollupTable> = { table: executionNamespaceHours, at: executionNamespaceHours.hour };
 
 /**
  * Adds two sparse integer[] histograms (Postgres arrays keep their lower bound, so bucket i is
@@ -50,10 +87,7 @@ interface Row<D> {
   delta: D;
 }
 
-/** Per-namespace hour rollup: the same figures without the workflow (see the schema). */
-export const NAMESPACE_HOURS = 'execution_namespace_hours';
-
-function executionUpsert(table: string, column: string, rows: Row<ExecutionDelta>[], perWorkflow = true): SQL {
+function executionUpsert({ table, at: timeColumn }: Rollup<ExecutionRollupTable>, rows: Row<ExecutionDelta>[], perWorkflow = true): SQL {
   const withDurations = rows.some((r) => r.delta.durations.length > 0);
   const withQueueTimes = rows.some((r) => r.delta.queueTimes.length > 0);
   const set = [sumOf(['total', 'completed', 'failed', 'cancelled', 'timed_out', 'sla_tracked', 'sla_violations'])];
@@ -64,8 +98,8 @@ function executionUpsert(table: string, column: string, rows: Row<ExecutionDelta
       sql`(${namespace}, ${perWorkflow ? sql`${workflow}, ` : sql``}${new Date(at).toISOString()}::timestamptz, ${d.total}, ${d.completed}, ${d.failed}, ${d.cancelled},
         ${d.timedOut}, ${stats(d.durations)}, ${stats(d.queueTimes)}, ${d.slaTracked}, ${d.slaViolations})`,
   );
-  const keys = sql.raw(perWorkflow ? `namespace, workflow, ${column}` : `namespace, ${column}`);
-  return sql`insert into ${sql.raw(table)} as t (${keys}, total, completed, failed, cancelled, timed_out,
+  const keys = sql.raw(perWorkflow ? `namespace, workflow, ${timeColumn.name}` : `namespace, ${timeColumn.name}`);
+  return sql`insert into ${table} as t (${keys}, total, completed, failed, cancelled, timed_out,
       duration_count, duration_sum_ms, duration_min_ms, duration_max_ms, duration_histogram,
       queue_count, queue_sum_ms, queue_min_ms, queue_max_ms, queue_histogram, sla_tracked, sla_violations)
     values ${sql.join(values, sql`, `)}
@@ -74,7 +108,7 @@ function executionUpsert(table: string, column: string, rows: Row<ExecutionDelta
       ${withQueueTimes ? sql`, ${mergeHistogram('queue_histogram')}` : sql``}`;
 }
 
-function stepUpsert(table: string, column: string, rows: Row<StepDelta>[]): SQL {
+function stepUpsert({ table, at: timeColumn }: Rollup<StepRollupTable>, rows: Row<StepDelta>[]): SQL {
   const withDurations = rows.some((r) => r.delta.durations.length > 0);
   const set = [sumOf(['total', 'completed', 'failed', 'skipped', 'retries', 'first_attempt_completed'])];
   if (withDurations) set.push(sumOf(['duration_count', 'duration_sum_ms']), minMax('duration'));
@@ -83,10 +117,10 @@ function stepUpsert(table: string, column: string, rows: Row<StepDelta>[]): SQL 
       sql`(${namespace}, ${workflow}, ${new Date(at).toISOString()}::timestamptz, ${d.type}, ${d.total}, ${d.completed}, ${d.failed},
         ${d.skipped}, ${d.retries}, ${d.firstAttemptCompleted}, ${stats(d.durations)})`,
   );
-  return sql`insert into ${sql.raw(table)} as t (namespace, workflow, ${sql.raw(column)}, type, total, completed, failed, skipped, retries,
+  return sql`insert into ${table} as t (namespace, workflow, ${sql.raw(timeColumn.name)}, type, total, completed, failed, skipped, retries,
       first_attempt_completed, duration_count, duration_sum_ms, duration_min_ms, duration_max_ms, duration_histogram)
     values ${sql.join(values, sql`, `)}
-    on conflict (namespace, workflow, type, ${sql.raw(column)}) do update set ${sql.raw(set.join(', '))}
+    on conflict (namespace, workflow, type, ${sql.raw(timeColumn.name)}) do update set ${sql.raw(set.join(', '))}
       ${withDurations ? sql`, ${mergeHistogram('duration_histogram')}` : sql``}`;
 }
 
@@ -129,12 +163,12 @@ export function writeRollups(tx: Db, deltas: readonly RollupDelta[]): Promise<un
   const levels = ROLLUP_LEVELS.map((level) => ({ level, rows: rowsOfLevel(deltas, level.ms) }));
   const parts: SQL[] = [];
   for (const { level, rows } of levels) {
-    if (rows.executions.length) parts.push(executionUpsert(level.executions, level.column, rows.executions));
+    if (rows.executions.length) parts.push(executionUpsert(level.executions, rows.executions));
   }
   const namespaceRows = rowsOfLevel(deltas, HOUR_MS, false).executions;
-  if (namespaceRows.length) parts.push(executionUpsert(NAMESPACE_HOURS, 'hour', namespaceRows, false));
+  if (namespaceRows.length) parts.push(executionUpsert(NAMESPACE_HOURS, namespaceRows, false));
   for (const { level, rows } of levels) {
-    if (rows.steps.length) parts.push(stepUpsert(level.steps, level.column, rows.steps));
+    if (rows.steps.length) parts.push(stepUpsert(level.steps, rows.steps));
   }
   if (parts.length === 0) return Promise.resolve();
   const ctes = parts.map((part, i) => sql`${sql.raw(`r${i}`)} as (${part})`);

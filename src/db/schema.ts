@@ -180,7 +180,7 @@ export const executionDays = pgTable(
 /**
  * The hour figures summed over a namespace's workflows, written in the same statement: reads
  * without a workflow filter (a 30-day hourly timeseries) merge one histogram per namespace and
- * hour instead of one per workflow, and turning integer[] into text was most of their cost.
+ * hour instead of one per workflow, and Postgres prints each integer[] it returns as text.
  */
 export const executionNamespaceHours = pgTable(
   'execution_namespace_hours',

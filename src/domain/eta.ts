@@ -1,18 +1,18 @@
-import type { ExecutionStatus, StepStatus } from './lifecycle.js';
+import { isFinal, OPEN_STEP_STATUSES, type ExecutionStatus, type StepStatus } from './lifecycle.js';
 
 export const ETA_BASES = ['HISTORY', 'PACE', 'NONE'] as const;
 /** Where an estimate came from: recent successful runs, this execution's own pace, or nothing. */
 export type EtaBasis = (typeof ETA_BASES)[number];
 
 /** How long one step (by name and type) took in recent successful runs of its workflow. */
-export interface DurationStats {
+export interface LearnedStepDuration {
   p50Ms: number;
   p90Ms: number;
   samples: number;
 }
 
 /** A workflow's learned step durations, by `historyStepKey(name, type)`. */
-export type StepHistory = ReadonlyMap<string, DurationStats>;
+export type StepHistory = ReadonlyMap<string, LearnedStepDuration>;
 export const historyStepKey = (name: string, type: string) => `${type}\n${name}`;
 export const EMPTY_HISTORY: StepHistory = new Map();
 
@@ -35,7 +35,8 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
 }
 
-export function durationStats(durationsMs: readonly number[]): DurationStats {
+/** The learned duration of a step from its past durations. */
+export function durationStats(durationsMs: readonly number[]): LearnedStepDuration {
   const sorted = [...durationsMs].sort((a, b) => a - b);
   return { p50Ms: quantile(sorted, 0.5), p90Ms: quantile(sorted, 0.9), samples: sorted.length };
 }
@@ -98,7 +99,7 @@ export interface LogNormal {
  * and a spread read off p50 and p90 as a standard deviation of about n/3.7 runs (asymptotic
  * variances of sample quantiles), so a Student t with those degrees of freedom replaces z.
  */
-export function logNormalFromStats(stats: DurationStats): LogNormal {
+export function logNormalFromStats(stats: LearnedStepDuration): LogNormal {
   const p50 = Math.max(stats.p50Ms, 1);
   const sigma = Math.max(Math.log(Math.max(stats.p90Ms, p50) / p50) / Z90, MIN_SIGMA);
   const n = Math.max(stats.samples, 1);
@@ -171,8 +172,7 @@ export interface EtaStep {
   finishedAt: Date | null;
 }
 
-const OPEN: readonly StepStatus[] = ['PENDING', 'RUNNING', 'WAITING_APPROVAL'];
-const isOpen = (step: EtaStep) => OPEN.includes(step.status);
+const isOpen = (step: EtaStep) => OPEN_STEP_STATUSES.includes(step.status);
 const isRunning = (step: EtaStep) => step.status === 'RUNNING' || step.status === 'WAITING_APPROVAL';
 /** Steps that will not run (any more) carry no expected time in a full run. */
 const wontRun = (step: EtaStep) => step.status === 'SKIPPED' || (step.status === 'CANCELLED' && !step.startedAt);
@@ -289,7 +289,6 @@ export interface EstimateInput {
   estimatedStartAt?: Date | null;
 }
 
-const FINAL: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
@@ -299,7 +298,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * start to count from. A final execution has nothing left.
  */
 export function estimateAt(plan: EtaPlan, execution: EstimateInput, now: Date): Estimate {
-  const final = FINAL.includes(execution.status);
+  const final = isFinal(execution.status);
   let remaining: Moments | null = plan.pending;
   let finishedMs = plan.weights?.finishedMs ?? 0;
   let isOverrunning = false;

@@ -24,8 +24,6 @@ export function bucketOf(ms: number): number {
   return Math.min(MAX_BUCKET, 1 + Math.floor(Math.log(ms) / LOG_GROWTH));
 }
 
-/** Lower bound (inclusive) of bucket `i` in ms. */
-
 /** The value that stands for every duration in bucket `i`. */
 export const bucketValueMs = (i: number) => (i <= 0 ? 0 : (2 * GROWTH ** i) / (1 + GROWTH));
 
@@ -154,4 +152,78 @@ export function addHistogramTextDense(into: DenseHistogram, text: string | null 
 /** The same into a sparse histogram. */
 export function addHistogramText(into: Histogram, text: string | null | undefined): Histogram {
   return addToHistogram(into, denseToHistogram(addHistogramTextDense(denseHistogram(), text)));
+}
+
+// ---- durations summed from rollup rows and raw values ---------------------------------------------
+
+/** count/avg/min/max and percentiles of the durations in a window. */
+export interface DurationSummary {
+  count: number;
+  avgMs: number | null;
+  minMs: number | null;
+  maxMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** One duration of rollup rows: count, sum, extremes and the histograms as Postgres prints integer[] (several joined by ';'). */
+export interface RollupDurations {
+  count: number;
+  sumMs: number;
+  minMs: number | null;
+  maxMs: number | null;
+  histogram: string | null;
+}
+
+/** count/sum/min/max plus a histogram of durations, merged from rollup rows and raw values. */
+export class DurationAccumulator {
+  count = 0;
+  sumMs = 0;
+  minMs: number | null = null;
+  maxMs: number | null = null;
+  /** Allocated on first use: a timeseries keeps two per bucket and fills only the duration one. */
+  private dense: DenseHistogram | null = null;
+
+  addRollup(r: RollupDurations) {
+    if (!r.count) return;
+    this.addSummed(r.count, r.sumMs, r.minMs, r.maxMs);
+    if (r.histogram) addHistogramTextDense((this.dense ??= denseHistogram()), r.histogram);
+  }
+
+  addValues(values: readonly number[]) {
+    for (const v of values) {
+      this.addSummed(1, v, v, v);
+      (this.dense ??= denseHistogram())[bucketOf(v)]! += 1;
+    }
+  }
+
+  private addSummed(count: number, sum: number, min: number | null, max: number | null) {
+    this.count += count;
+    this.sumMs += sum;
+    if (min !== null) this.minMs = this.minMs === null ? min : Math.min(this.minMs, min);
+    if (max !== null) this.maxMs = this.maxMs === null ? max : Math.max(this.maxMs, max);
+  }
+
+  percentiles(qs: number[]) {
+    return this.dense ? percentilesFromDense(this.dense, qs, this.minMs, this.maxMs) : qs.map(() => null);
+  }
+
+  summary(): DurationSummary {
+    const [p50, p95, p99] = this.percentiles([0.5, 0.95, 0.99]);
+    return {
+      count: this.count,
+      avgMs: this.count ? this.sumMs / this.count : null,
+      minMs: this.minMs,
+      maxMs: this.maxMs,
+      p50Ms: p50 ?? null,
+      p95Ms: p95 ?? null,
+      p99Ms: p99 ?? null,
+    };
+  }
+
+  /** The bucket counts, sparse. */
+  histogram(): Histogram {
+    return this.dense ? denseToHistogram(this.dense) : new Map();
+  }
 }

@@ -56,9 +56,11 @@ export const ACTIVE_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'RUNNING',
   'WAITING_APPROVAL',
 ];
-const OPEN_STEP_STATUSES: readonly StepStatus[] = ['PENDING', 'RUNNING', 'WAITING_APPROVAL'];
+/** Steps that have not reached a final status yet. */
+export const OPEN_STEP_STATUSES: readonly StepStatus[] = ['PENDING', 'RUNNING', 'WAITING_APPROVAL'];
 
 export const isFinal = (status: ExecutionStatus) => FINAL_EXECUTION_STATUSES.includes(status);
+export const isFinalStep = (status: StepStatus) => !OPEN_STEP_STATUSES.includes(status);
 
 /** The part of an execution the rules look at. */
 export interface ExecutionState {

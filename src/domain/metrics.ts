@@ -1,5 +1,6 @@
 import { badInput } from '../errors.js';
-import type { ExecutionStatus, StepPatch, StepStatus } from './lifecycle.js';
+import { DurationAccumulator, type RollupDurations } from './histogram.js';
+import { isFinal, isFinalStep, type ExecutionStatus, type StepPatch, type StepStatus } from './lifecycle.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -92,26 +93,34 @@ export const rate = (part: number, of: number) => (of > 0 ? (100 * part) / of : 
 
 // ---- rollup deltas: what one write adds to the rollups ------------------------------------------
 
-export interface ExecutionDelta {
+/** What the rollups count of executions, besides their durations. */
+export interface ExecutionCounts {
   total: number;
   completed: number;
   failed: number;
   cancelled: number;
   timedOut: number;
-  durations: number[];
-  queueTimes: number[];
   slaTracked: number;
   slaViolations: number;
 }
 
-export interface StepDelta {
-  type: string;
+export interface ExecutionDelta extends ExecutionCounts {
+  durations: number[];
+  queueTimes: number[];
+}
+
+/** What the rollups count of the steps of one type, besides their durations. */
+export interface StepCounts {
   total: number;
   completed: number;
   failed: number;
   skipped: number;
   retries: number;
   firstAttemptCompleted: number;
+}
+
+export interface StepDelta extends StepCounts {
+  type: string;
   durations: number[];
 }
 
@@ -123,39 +132,27 @@ export interface RollupDelta {
   steps: StepDelta[];
 }
 
-export const emptyExecutionDelta = (): ExecutionDelta => ({
+export const emptyExecutionCounts = (): ExecutionCounts => ({
   total: 0,
   completed: 0,
   failed: 0,
   cancelled: 0,
   timedOut: 0,
-  durations: [],
-  queueTimes: [],
   slaTracked: 0,
   slaViolations: 0,
 });
-export const emptyStepDelta = (type: string): StepDelta => ({
-  type,
-  total: 0,
-  completed: 0,
-  failed: 0,
-  skipped: 0,
-  retries: 0,
-  firstAttemptCompleted: 0,
-  durations: [],
-});
+export const emptyExecutionDelta = (): ExecutionDelta => ({ ...emptyExecutionCounts(), durations: [], queueTimes: [] });
+export const emptyStepCounts = (): StepCounts => ({ total: 0, completed: 0, failed: 0, skipped: 0, retries: 0, firstAttemptCompleted: 0 });
+export const emptyStepDelta = (type: string): StepDelta => ({ type, ...emptyStepCounts(), durations: [] });
 
-/** Adds `d` to `into`: every count summed, every list of samples appended. */
-export function addDelta<D extends ExecutionDelta | StepDelta>(into: D, d: D) {
+/** Adds `d` to `into`: every count summed, every list of samples appended (a step's type is left alone). */
+export function addDelta<D extends ExecutionCounts | StepCounts>(into: D, d: D) {
   const sums = into as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(d)) {
     if (typeof value === 'number') (sums[key] as number) += value;
     else if (Array.isArray(value)) (sums[key] as number[]).push(...(value as number[]));
   }
 }
-
-const FINAL: readonly ExecutionStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
-const FINAL_STEP: readonly StepStatus[] = ['COMPLETED', 'FAILED', 'TIMED_OUT', 'SKIPPED', 'CANCELLED'];
 
 interface ExecutionFacts {
   namespace: string;
@@ -177,12 +174,17 @@ interface StepFacts {
   finishedAt: Date | null;
 }
 
+/** What decides an execution's contribution to the figures. */
+export type ExecutionOutcomeFacts = Pick<ExecutionFacts, 'status' | 'queuedAt' | 'startedAt' | 'finishedAt' | 'slaMs'>;
+/** What decides a step's contribution to the figures of its type. */
+export type StepOutcomeFacts = Omit<StepFacts, 'id'>;
+
 /**
  * What a finished execution contributes (the same rule the exact SQL applies to raw rows):
  * its outcome; its duration (started -> finished) when it started; its queue time
  * (queued -> started, or -> finished when it never started) when it was queued; and SLA tracking.
  */
-export function finishedExecutionDelta(e: ExecutionFacts): ExecutionDelta {
+export function finishedExecutionDelta(e: ExecutionOutcomeFacts): ExecutionDelta {
   const d = emptyExecutionDelta();
   if (e.status === 'COMPLETED') d.completed = 1;
   if (e.status === 'FAILED') d.failed = 1;
@@ -200,7 +202,7 @@ export function finishedExecutionDelta(e: ExecutionFacts): ExecutionDelta {
 }
 
 /** A step's final status as counted: failed = FAILED or TIMED_OUT, skipped = SKIPPED or CANCELLED. */
-export function finishedStepDelta(s: StepFacts, delta = emptyStepDelta(s.type)): StepDelta {
+export function finishedStepDelta(s: StepOutcomeFacts, delta = emptyStepDelta(s.type)): StepDelta {
   if (s.status === 'COMPLETED') {
     delta.completed++;
     if (s.attempt === 1) delta.firstAttemptCompleted++;
@@ -210,6 +212,21 @@ export function finishedStepDelta(s: StepFacts, delta = emptyStepDelta(s.type)):
     delta.durations.push(s.finishedAt.getTime() - s.startedAt.getTime());
   }
   return delta;
+}
+
+/** What one execution row adds to a window read from the raw rows: itself and, once finished, its outcome. */
+export function executionRowDelta(e: ExecutionOutcomeFacts): ExecutionDelta {
+  const d = e.finishedAt === null ? emptyExecutionDelta() : finishedExecutionDelta(e);
+  d.total = 1;
+  return d;
+}
+
+/** What one step row adds to its type's figures read from the raw rows: itself, its retries and, once final, its outcome. */
+export function stepRowDelta(s: StepOutcomeFacts): StepDelta {
+  const d = emptyStepDelta(s.type);
+  d.total = 1;
+  d.retries = s.attempt - 1;
+  return isFinalStep(s.status) ? finishedStepDelta(s, d) : d;
 }
 
 /** The delta of a new execution: one more execution and its steps, counted by type. */
@@ -232,7 +249,7 @@ export function changeDelta(
   stepsBefore: readonly StepFacts[],
   patches: ReadonlyMap<string, StepPatch>,
 ): RollupDelta | null {
-  const execution = !FINAL.includes(before.status) && FINAL.includes(after.status) ? finishedExecutionDelta(after) : null;
+  const execution = !isFinal(before.status) && isFinal(after.status) ? finishedExecutionDelta(after) : null;
   const byType = new Map<string, StepDelta>();
   for (const step of stepsBefore) {
     const patch = patches.get(step.id);
@@ -240,10 +257,62 @@ export function changeDelta(
     const next = { ...step, ...patch } as StepFacts;
     const d = byType.get(step.type) ?? emptyStepDelta(step.type);
     if (next.attempt > step.attempt) d.retries += next.attempt - step.attempt;
-    if (!FINAL_STEP.includes(step.status) && FINAL_STEP.includes(next.status)) finishedStepDelta(next, d);
+    if (!isFinalStep(step.status) && isFinalStep(next.status)) finishedStepDelta(next, d);
     byType.set(step.type, d);
   }
   const steps = [...byType.values()].filter((d) => d.retries || d.completed || d.failed || d.skipped);
   if (!execution && steps.length === 0) return null;
   return { namespace: after.namespace, workflow: after.workflow, createdAt: after.createdAt, execution, steps };
+}
+
+// ---- totals: rollup rows and raw rows summed for a window -----------------------------------------
+
+/** Execution rollup rows (one or several summed); `queue` is null when it was not read. */
+export interface ExecutionRollup {
+  counts: ExecutionCounts;
+  duration: RollupDurations;
+  queue: RollupDurations | null;
+}
+
+/** Step rollup rows of one type. */
+export interface StepRollup {
+  type: string;
+  counts: StepCounts;
+  duration: RollupDurations;
+}
+
+/** Executions summed from rollup rows and single executions' deltas alike. */
+export class ExecutionTotals {
+  readonly counts = emptyExecutionCounts();
+  readonly duration = new DurationAccumulator();
+  readonly queue = new DurationAccumulator();
+
+  addRollup(row: ExecutionRollup) {
+    addDelta(this.counts, row.counts);
+    this.duration.addRollup(row.duration);
+    if (row.queue) this.queue.addRollup(row.queue);
+  }
+
+  addDelta({ durations, queueTimes, ...counts }: ExecutionDelta) {
+    addDelta(this.counts, counts);
+    this.duration.addValues(durations);
+    this.queue.addValues(queueTimes);
+  }
+}
+
+/** The steps of one type, summed the same way. */
+export class StepTotals {
+  readonly counts = emptyStepCounts();
+  readonly duration = new DurationAccumulator();
+  constructor(readonly type: string) {}
+
+  addRollup(row: StepRollup) {
+    addDelta(this.counts, row.counts);
+    this.duration.addRollup(row.duration);
+  }
+
+  addDelta({ type: _, durations, ...counts }: StepDelta) {
+    addDelta(this.counts, counts);
+    this.duration.addValues(durations);
+  }
 }

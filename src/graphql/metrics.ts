@@ -1,13 +1,8 @@
 import type { Context } from '../context.js';
+import type { MetricsFilter } from '../db/metrics.js';
+import type { DurationSummary } from '../domain/histogram.js';
 import { HOUR_MS, DAY_MS, BUCKET_MS } from '../domain/metrics.js';
-import type {
-  DurationStats,
-  ExecutionMetrics,
-  MetricsBucket,
-  MetricsFilter,
-  StepMetrics,
-  SystemMetrics,
-} from '../services/metrics.js';
+import type { ExecutionMetrics, MetricsBucket, StepMetrics, SystemMetrics } from '../services/metrics.js';
 import { builder } from './builder.js';
 
 type MetricsParent = ExecutionMetrics & { filter: MetricsFilter; exactArg: boolean | null };
@@ -15,7 +10,7 @@ interface SummaryParent {
   namespace: string | null;
 }
 
-const DurationStatsRef = builder.objectRef<DurationStats>('DurationStats');
+const DurationStatsRef = builder.objectRef<DurationSummary>('DurationStats');
 const MetricsRef = builder.objectRef<MetricsParent>('Metrics');
 const StepMetricsRef = builder.objectRef<StepMetrics>('StepMetrics');
 const SystemMetricsRef = builder.objectRef<SystemMetrics>('SystemMetrics');

@@ -1,6 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { queryRows } from '../db/query.js';
+import { readQueues, readStepDurations, type WorkflowRef } from '../db/history.js';
 import type { ExecutionRow, StepRow } from '../db/schema.js';
 import {
   EMPTY_HISTORY,
@@ -8,9 +7,9 @@ import {
   estimateQueueStart,
   historyStepKey,
   planEta,
-  type DurationStats,
   type Estimate,
   type EtaPlan,
+  type LearnedStepDuration,
   type StepHistory,
 } from '../domain/eta.js';
 import { elapsedMs, summariseSteps, type Progress, type StepSummary } from '../domain/progress.js';
@@ -41,7 +40,11 @@ export interface ProgressServiceOptions {
 const HISTORY_CACHE_SIZE = 10_000;
 
 /** The key of a workflow's history: namespaces never contain a newline. */
-export const workflowKey = (execution: { namespace: string; workflow: string }) => `${execution.namespace}\n${execution.workflow}`;
+export const workflowKey = (execution: WorkflowRef) => `${execution.namespace}\n${execution.workflow}`;
+const workflowOfKey = (key: string): WorkflowRef => {
+  const [namespace, workflow] = key.split('\n') as [string, string];
+  return { namespace, workflow };
+};
 
 interface Memo {
   lastSeq: number;
@@ -50,9 +53,6 @@ interface Memo {
   history: StepHistory;
   plan: EtaPlan;
 }
-
-
-const parsedJson = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
 /**
  * Progress and ETA reads. Histories are read in one statement for every workflow a request needs and
@@ -69,37 +69,12 @@ export function createProgressService(options: ProgressServiceOptions) {
   const histories = new Map<string, { loadedAt: number; history: Promise<StepHistory> }>();
   const memos = new Map<string, Memo>();
 
-  /** p50/p90 of each step's duration over the latest completed runs of each workflow: one statement. */
+  /** The histories of these workflows (by workflowKey): one statement. */
   async function readHistories(keys: string[]): Promise<Map<string, StepHistory>> {
-    const workflows = keys.map((key) => {
-      const [namespace, workflow] = key.split('\n') as [string, string];
-      return sql`(${namespace}, ${workflow})`;
-    });
-    const rows = await queryRows<{ namespace: string; workflow: string; name: string; type: string; samples: number; p50: number; p90: number }>(
-      db,
-      sql`
-        select k.namespace, k.workflow, s.name, s.type, count(*)::int as samples,
-          percentile_cont(0.5) within group (order by d.ms) as p50,
-          percentile_cont(0.9) within group (order by d.ms) as p90
-        from (values ${sql.join(workflows, sql`, `)}) as k(namespace, workflow)
-        cross join lateral (
-          select e.id from executions e
-          where e.namespace = k.namespace and e.workflow = k.workflow and e.status = 'COMPLETED'
-          -- The (namespace, created_at, id) index, walked newest first, stops early.
-          order by e.created_at desc, e.id desc
-          limit ${historyRuns}
-        ) recent
-        join steps s on s.execution_id = recent.id and s.status = 'COMPLETED' and s.started_at is not null
-        cross join lateral (select extract(epoch from s.finished_at - s.started_at)::float8 * 1000 as ms) d
-        group by k.namespace, k.workflow, s.name, s.type`,
-    );
-    const result = new Map<string, Map<string, DurationStats>>(keys.map((key) => [key, new Map()]));
+    const rows = await readStepDurations(db, keys.map(workflowOfKey), historyRuns);
+    const result = new Map<string, Map<string, LearnedStepDuration>>(keys.map((key) => [key, new Map()]));
     for (const row of rows) {
-      result.get(`${row.namespace}\n${row.workflow}`)?.set(historyStepKey(row.name, row.type), {
-        p50Ms: Number(row.p50),
-        p90Ms: Number(row.p90),
-        samples: Number(row.samples),
-      });
+      result.get(workflowKey(row))?.set(historyStepKey(row.name, row.type), { p50Ms: row.p50Ms, p90Ms: row.p90Ms, samples: row.samples });
     }
     return result;
   }
@@ -150,31 +125,16 @@ export function createProgressService(options: ProgressServiceOptions) {
 
     /** Batch function for a per-request loader: the queue and recent starts of each namespace. */
     async queuesOf(namespaces: readonly string[]): Promise<QueueSnapshot[]> {
-      const unique = [...new Set(namespaces)];
       const since = new Date(clock.now().getTime() - startRateWindowMs);
-      // started_at has no index; executions created in the last day bound the scan (through the
-      // namespace/created_at index) and cover every start except after a day-long wait in the queue.
-      const createdSince = new Date(since.getTime() - 24 * 3_600_000);
-      const rows = await queryRows<{ namespace: string; recent_starts: number; queued_ids: unknown }>(
-        db,
-        sql`
-          select n.namespace,
-            (select count(*)::int from executions e
-              where e.namespace = n.namespace and e.created_at >= ${createdSince.toISOString()}::timestamptz
-                and e.started_at >= ${since.toISOString()}::timestamptz) as recent_starts,
-            (select coalesce(json_agg(e.id order by e.created_at, e.id), '[]'::json) from executions e
-              where e.namespace = n.namespace and e.status = 'QUEUED') as queued_ids
-          from (values ${sql.join(unique.map((namespace) => sql`(${namespace})`), sql`, `)}) as n(namespace)`,
-      );
-      const byNamespace = new Map(
-        rows.map((row) => [row.namespace, { queuedIds: parsedJson<string[]>(row.queued_ids), recentStarts: Number(row.recent_starts) }]),
-      );
+      const rows = await readQueues(db, [...new Set(namespaces)], since);
+      const byNamespace = new Map(rows.map(({ namespace, ...snapshot }) => [namespace, snapshot]));
       return namespaces.map((namespace) => byNamespace.get(namespace) ?? { queuedIds: [], recentStarts: 0 });
     },
 
-    /** The steps remembered for this execution at its current lastSeq, if any: no need to load them. */
+    /** The step summary and estimate plan of an execution, recomputed only when it or its history changed. */
     plan,
 
+    /** The steps remembered for this execution at its current lastSeq, if any: no need to load them. */
     rememberedSteps(execution: ExecutionRow): StepRow[] | null {
       const memo = memos.get(execution.id);
       return memo && memo.lastSeq === execution.lastSeq ? memo.steps : null;
