@@ -16,9 +16,9 @@ export const schema = builder.toSchema();
 
 /*
  * Pothos' relay plugin resolves every node's `id` through an async function: a promise per id, and
- * graphql-jit's slower promise path for each item of a list; on a page of 50 executions with their
- * steps that was 10-15 % of the request. The id of each of these node types is its row's `id` (see
- * their builder.node calls), so it is encoded synchronously instead, with the same encoder.
+ * graphql-jit's slower promise path for each item of a list (see BENCHMARKS.md, design notes). The
+ * id of each of these node types is its row's `id` (see their builder.node calls), so it is encoded
+ * synchronously instead, with the same encoder.
  */
 const NODES_IDENTIFIED_BY_ROW_ID = new Set(['Execution', 'StepProgress', 'ExecutionEvent', 'Alert']);
 for (const type of Object.values(schema.getTypeMap())) {
