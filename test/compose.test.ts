@@ -36,6 +36,6 @@ describe.runIf(process.env.RUNWATCH_TEST_DRIVER !== 'postgres')('docker-compose.
     expect(dockerfile).toContain('npm ci --omit=dev');
     expect(dockerfile).toMatch(/COPY drizzle/);
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
-    for (const runtime of ['tsx', 'esbuild', 'postgres', 'graphql-yoga', 'pino']) expect(pkg.dependencies).toHaveProperty(runtime);
+    for (const runtime of ['postgres', 'graphql-yoga', 'pino']) expect(pkg.dependencies).toHaveProperty(runtime);
   });
 });

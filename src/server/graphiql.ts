@@ -1,53 +1,60 @@
-import { createReadStream, existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { GraphiQLOptions } from 'graphql-yoga';
+import { bundleFiles, sendBundleFile, type WebBundle } from './bundles.js';
 
-/** GraphiQL's assets come from the @graphql-yoga/graphiql package, not a CDN: it works offline. */
-const assetsDir = join(dirname(createRequire(import.meta.url).resolve('@graphql-yoga/graphiql/package.json')), 'dist');
-const ASSETS: Record<string, string> = {
-  'graphiql.css': 'text/css',
-  'yoga-graphiql.umd.js': 'text/javascript',
-  'monacoeditorwork/editor.worker.bundle.js': 'text/javascript',
-  'monacoeditorwork/json.worker.bundle.js': 'text/javascript',
-  'monacoeditorwork/graphql.worker..bundle.js': 'text/javascript',
-};
 export const GRAPHIQL_ASSET_PREFIX = '/graphiql/';
 
-/** The GraphiQL page; its assets come from this server, under GRAPHIQL_ASSET_PREFIX. */
+/**
+ * GraphiQL 5 and the three Monaco workers it asks for (editor, JSON, GraphQL), bundled by esbuild and
+ * served by this server under GRAPHIQL_ASSET_PREFIX: it works offline.
+ */
+export const graphiqlBundle: WebBundle = {
+  name: 'graphiql',
+  build: () => {
+    const resolve = createRequire(import.meta.url).resolve;
+    return {
+      entryPoints: {
+        graphiql: fileURLToPath(new URL('../graphiql/main.ts', import.meta.url)),
+        'editor.worker': resolve('monaco-editor/esm/vs/editor/editor.worker.js'),
+        'json.worker': resolve('monaco-editor/esm/vs/language/json/json.worker.js'),
+        'graphql.worker': resolve('monaco-graphql/esm/graphql.worker.js'),
+      },
+      // Monaco starts its workers as modules (`new Worker(url, { type: 'module' })`).
+      format: 'esm',
+      loader: { '.ttf': 'file' },
+      assetNames: '[name]-[hash]',
+      publicPath: GRAPHIQL_ASSET_PREFIX,
+      define: { 'process.env.NODE_ENV': '"production"' },
+    };
+  },
+};
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** The GraphiQL page: the bundle above, opening on `defaultQuery` (or the page's `?query=`). */
 export function renderGraphiQL(options: GraphiQLOptions): string {
   const base = GRAPHIQL_ASSET_PREFIX;
-  const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  const opts = JSON.stringify(options).replace(/</g, '\\u003c');
+  const pageOptions = JSON.stringify({ assets: base, defaultQuery: options.defaultQuery ?? '' }).replace(/</g, '\\u003c');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(options.title ?? 'GraphiQL')}</title>
-<link rel="icon" href="data:,"><link rel="stylesheet" href="${base}graphiql.css"></head>
-<body id="body" class="no-focus-outline"><div id="root">Loading…</div>
-<script>
-const workerUrls = { editorWorkerService: '${base}monacoeditorwork/editor.worker.bundle.js', json: '${base}monacoeditorwork/json.worker.bundle.js', graphql: '${base}monacoeditorwork/graphql.worker..bundle.js' };
-self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_id, label) => workerUrls[label] };
-</script>
-<script src="${base}yoga-graphiql.umd.js"></script>
-<script>
-// This GraphiQL build takes its first editor content from \`query\` (which beats ?query=), not \`defaultQuery\`.
-const options = ${opts};
-if (!new URL(location.href).searchParams.get('query') && options.defaultQuery) options.query = options.defaultQuery;
-YogaGraphiQL.renderYogaGraphiQL(root, options);
-</script>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="${base}graphiql.css">
+<style>body { margin: 0; } #graphiql { height: 100dvh; }</style></head>
+<body><div id="graphiql">Loading…</div>
+<script id="graphiql-options" type="application/json">${pageOptions}</script>
+<script type="module" src="${base}graphiql.js"></script>
 </body></html>`;
 }
 
-/** Serves the allow-listed GraphiQL assets; false when the path is not one of them. */
-export function serveGraphiQLAsset(path: string, res: ServerResponse): boolean {
-  const name = path.slice(GRAPHIQL_ASSET_PREFIX.length);
-  const type = ASSETS[name];
-  const file = join(assetsDir, name);
-  if (!type || !existsSync(file)) return false;
-  res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' });
-  createReadStream(file)
-    .on('error', () => res.destroy())
-    .pipe(res);
-  return true;
+/** Serves the GraphiQL bundle's files under GRAPHIQL_ASSET_PREFIX (404 for any other name). */
+export function createGraphiQLAssets() {
+  const files = bundleFiles(graphiqlBundle);
+  return async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const name = path.slice(GRAPHIQL_ASSET_PREFIX.length);
+    const file = (await files()).get(name);
+    if (file) sendBundleFile(req, res, name, file);
+    else res.writeHead(404).end();
+  };
 }
 
 /** What GraphiQL opens with: a tour of the API, subscription included. */
@@ -87,5 +94,5 @@ subscription LiveEvents {
 }
 `;
 
-/** GraphiQL for this API: subscriptions over graphql-ws, opening on the tour above. */
-export const GRAPHIQL_OPTIONS: GraphiQLOptions = { title: 'Runwatch', subscriptionsProtocol: 'WS', defaultQuery: GRAPHIQL_EXAMPLE };
+/** GraphiQL for this API, opening on the tour above. */
+export const GRAPHIQL_OPTIONS: GraphiQLOptions = { title: 'Runwatch', defaultQuery: GRAPHIQL_EXAMPLE };

@@ -5,7 +5,7 @@ import { createDashboard } from '../dashboard/page.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { createPrometheusExporter, type PrometheusExporter } from '../services/prometheus.js';
-import { GRAPHIQL_ASSET_PREFIX, serveGraphiQLAsset } from './graphiql.js';
+import { createGraphiQLAssets, GRAPHIQL_ASSET_PREFIX } from './graphiql.js';
 import type { HttpGuard } from './http-guard.js';
 import { isEventStream, type SseStreams } from './sse.js';
 import { answerAs, type GraphQLServer } from './yoga.js';
@@ -38,6 +38,7 @@ export function httpRoutes(parts: RouteParts): Route[] {
   const log = parts.services.logger.child({ component: 'http' });
   const prometheus = createPrometheusExporter(parts.services.metrics);
   const dashboard = createDashboard();
+  const graphiqlAssets = createGraphiQLAssets();
   return [
     { path: '/readyz', handle: (_req, res) => void readiness(parts.database, res) },
     { path: '/health', methods: READ, handle: (_req, res) => void healthReport(parts.services, res) },
@@ -51,11 +52,11 @@ export function httpRoutes(parts: RouteParts): Route[] {
     {
       path: GRAPHIQL_ASSET_PREFIX,
       prefix: true,
-      methods: ['GET'],
-      handle: (_req, res, path) => parts.graphiql() && serveGraphiQLAsset(path, res),
+      methods: READ,
+      handle: (req, res, path) => parts.graphiql() && void answer(res, log, PAGE_FAILED, () => graphiqlAssets(req, res, path)),
     },
     // The page holds no data: it asks the API with the key its user enters.
-    { path: '/', methods: READ, handle: (_req, res) => void answer(res, log, DASHBOARD_FAILED, () => dashboard.serve(res)) },
+    { path: '/', methods: READ, handle: (req, res) => void answer(res, log, PAGE_FAILED, () => dashboard.serve(req, res)) },
     // /graphql over HTTP and SSE; Yoga answers any other path with 404, after the guard.
     { path: '*', handle: (req, res) => void answer(res, log, GUARD_FAILED, () => graphql(parts, req, res)) },
   ];
@@ -125,12 +126,7 @@ interface Failure {
 }
 
 const METRICS_FAILED: Failure = { log: 'metrics scrape failed', status: 503, contentType: 'text/plain', body: 'metrics unavailable\n' };
-const DASHBOARD_FAILED: Failure = {
-  log: 'dashboard bundle failed',
-  status: 500,
-  contentType: 'text/plain',
-  body: 'dashboard unavailable\n',
-};
+const PAGE_FAILED: Failure = { log: 'web page bundle failed', status: 500, contentType: 'text/plain', body: 'page unavailable\n' };
 const GUARD_FAILED: Failure = {
   log: 'request guard failed',
   status: 503,
