@@ -28,9 +28,13 @@ afterAll(async () => {
   await Promise.all([...running].map((p) => p.stop('SIGKILL')));
 });
 
-/** Runs a TypeScript entry point of this repository (`src/main.ts`, `scripts/keys.ts`) in its own process. */
+/**
+ * Runs an entry point of this repository in its own process: TypeScript (`src/main.ts`, `scripts/keys.ts`)
+ * through tsx, the build's JavaScript (`dist/main.js`) with plain Node.
+ */
 export function runScript(script: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, LOG_PRETTY: 'false', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
