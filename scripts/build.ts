@@ -14,30 +14,36 @@ import { dashboardBundle } from '../src/dashboard/page.js';
 import { buildBundle } from '../src/server/bundles.js';
 import { graphiqlBundle } from '../src/server/graphiql.js';
 
+/** dist/<name>.js for each source (the Dockerfile's npm scripts name them). */
+export const SERVER_ENTRIES = { main: 'src/main.ts', keys: 'scripts/keys.ts', migrate: 'scripts/migrate.ts' };
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-const started = performance.now();
 
-await rm(dist, { recursive: true, force: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: { main: 'src/main.ts', keys: 'scripts/keys.ts', migrate: 'scripts/migrate.ts' },
-  outdir: dist,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
-  packages: 'external',
-  define: { RUNWATCH_BUILD: 'true' },
-  logLevel: 'warning',
-});
-
-for (const bundle of [dashboardBundle, graphiqlBundle]) {
-  for (const [name, contents] of await buildBundle(bundle)) {
-    const file = join(dist, 'public', bundle.name, name);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, contents);
+async function buildDist() {
+  const started = performance.now();
+  await rm(dist, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: SERVER_ENTRIES,
+    outdir: dist,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    packages: 'external',
+    define: { RUNWATCH_BUILD: 'true' },
+    logLevel: 'warning',
+  });
+  for (const bundle of [dashboardBundle, graphiqlBundle]) {
+    for (const [name, contents] of await buildBundle(bundle)) {
+      const file = join(dist, 'public', bundle.name, name);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, contents);
+    }
   }
+  console.log(`Built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s: npm run start:prod (node dist/main.js)`);
 }
-console.log(`Built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s: npm run start:prod (node dist/main.js)`);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDist();
