@@ -1,5 +1,5 @@
 # Build stage: every dependency, then `npm run build` (dist/: the server and its scripts as plain
-# JavaScript, the dashboard and GraphiQL prebuilt).
+# JavaScript, the dashboard and GraphiQL prebuilt, the embedded database's template).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,6 +7,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
+COPY drizzle ./drizzle
 RUN npm run build
 
 # Runtime stage: production dependencies, the migrations and the build; plain Node, no tsx or esbuild.

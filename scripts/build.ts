@@ -4,6 +4,7 @@
  *   our code bundled by esbuild; packages stay in node_modules (`npm ci --omit=dev` installs them).
  *   Shared code goes to chunks beside them, directly in dist/, which src/paths.ts relies on.
  * - dist/public/<page>/: the dashboard and GraphiQL, prebuilt (served instead of bundling on request).
+ * - dist/pglite/: the template a fresh embedded database starts from (see src/db/pglite.ts).
  * Migrations are read from drizzle/ next to dist/.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { dashboardBundle } from '../src/dashboard/page.js';
+import { migratePgliteDatabase } from '../src/db/client.js';
+import { ensureTemplate } from '../src/db/pglite.js';
 import { buildBundle } from '../src/server/bundles.js';
 import { graphiqlBundle } from '../src/server/graphiql.js';
 
@@ -43,6 +46,7 @@ async function buildDist() {
       await writeFile(file, contents);
     }
   }
+  await ensureTemplate(migratePgliteDatabase, join(dist, 'pglite'));
   console.log(`Built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s: npm run start:prod (node dist/main.js)`);
 }
 

@@ -14,3 +14,6 @@ export const migrationsFolder = fileURLToPath(new URL('drizzle/', root));
 
 /** The web pages prebuilt by `npm run build`; null from the sources, which bundle them on first request. */
 export const prebuiltPagesFolder = runningFromBuild ? fileURLToPath(new URL('dist/public/', root)) : null;
+
+/** Where PGlite's templates for fresh databases are kept (see db/pglite.ts): made by the build, or cached. */
+export const pgliteTemplatesFolder = fileURLToPath(new URL(runningFromBuild ? 'dist/pglite/' : 'node_modules/.cache/runwatch/', root));

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,14 +25,24 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 describe.runIf(!onPostgres)('the production build (npm run build, then plain node dist/main.js)', () => {
   let server: RunningProcess;
   let url: string;
+  let builtTemplates: string[];
+  const templates = () => readdirSync(join(repoRoot, 'dist/pglite'));
   const env = { ...production, DATA_DIR: join(folder, 'data') };
 
   beforeAll(async () => {
     const build = await runToEnd('scripts/build.ts', [], {});
     expect(build.code, build.stderr).toBe(0);
+    builtTemplates = templates();
     server = runScript('dist/main.js', [], env);
     url = await server.listening;
   }, 120_000);
+
+  it('starts a fresh folder from the template the build made', () => {
+    expect(builtTemplates).toEqual([expect.stringMatching(/^pglite-[0-9a-f]{16}\.tar\.gz$/)]);
+    // The build's template fits this PGlite and these migrations: the server did not make another.
+    expect(existsSync(join(env.DATA_DIR, 'PG_VERSION'))).toBe(true);
+    expect(templates()).toEqual(builtTemplates);
+  });
 
   it('serves the API, the dashboard and GraphiQL, its pages prebuilt', async () => {
     expect((await fetch(url.replace('/graphql', '/readyz'))).status).toBe(200);

@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import type { Logger } from '../logger.js';
 import { migrationsFolder } from '../paths.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { openPglite } from './pglite.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -95,18 +96,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
   // PGlite is one process per folder: a second one would corrupt it (and lose the first one's writes).
   const dataDirLock = options.dataDir.startsWith('memory://') ? null : lockDataDir(options.dataDir);
-  let client: PGlite | undefined;
-  let db: Db;
+  let pglite: PGlite;
   try {
-    client = await PGlite.create(options.dataDir);
-    db = drizzlePglite(client, { schema, logger }) as unknown as Db;
-    await migratePglite(db as never, { migrationsFolder });
+    pglite = await openPglite(options.dataDir, migratePgliteDatabase);
   } catch (error) {
-    await client?.close().catch(() => {});
     dataDirLock?.release();
     throw error;
   }
-  const pglite = client;
+  const db = drizzlePglite(pglite, { schema, logger }) as unknown as Db;
   log.info({ driver: 'pglite', dataDir: options.dataDir }, 'database ready');
   return {
     db,
@@ -122,6 +119,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
   };
 }
+
+export const migratePgliteDatabase = (client: PGlite) => migratePglite(drizzlePglite(client), { migrationsFolder });
 
 /** Statements with at most this many parameters are prepared; see `driverClient`. */
 const MAX_PREPARED_PARAMETERS = 16;
