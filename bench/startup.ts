@@ -99,11 +99,12 @@ const contestants: Record<string, () => Promise<Started>> = {
   },
   ...(before ? { 'before (BENCH_STARTUP_BEFORE), fresh folder': () => start(FROM_SOURCES, { cwd: before }) } : {}),
 };
-const runs = await alternate(RUNS, Object.fromEntries(Object.entries(contestants).map(([name, run]) => [name, async () => {
+const startAndStop = (run: () => Promise<Started>) => async () => {
   const started = await run();
   await stop(started);
   return started;
-}])));
+};
+const runs = await alternate(RUNS, Object.fromEntries(Object.entries(contestants).map(([name, run]) => [name, startAndStop(run)])));
 
 // Memory: idle after a start on a fresh folder and 20 executions written, then under a closed-loop query load.
 async function idleRss(args: string[], cwd?: string) {
