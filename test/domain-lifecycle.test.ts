@@ -28,7 +28,16 @@ type Outcome = 'allowed' | 'noop' | 'refused';
 const NOW = new Date('2026-01-01T00:10:00.000Z');
 const STARTED = new Date('2026-01-01T00:09:00.000Z');
 
-const execution = (status: ExecutionStatus, error: string | null = null): ExecutionState => ({ id: 'exec-1', status, error });
+const execution = (status: ExecutionStatus, error: string | null = null): ExecutionState => ({
+  id: 'exec-1',
+  status,
+  error,
+  startedAt: null,
+  slaMs: null,
+  timeoutMs: null,
+  slaBreachedAt: null,
+  timeoutBreachedAt: null,
+});
 
 let stepCounter = 0;
 const step = (status: StepStatus, overrides: Partial<StepState> = {}): StepState => {

@@ -14,7 +14,7 @@ import { eventually, freshDatabaseUrl, manualClock, onPostgres, startServer, typ
 const Alerts = graphql(`
   query MonitoringAlerts($status: [AlertStatus!], $first: Int) {
     alerts(status: $status, first: $first) {
-      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }
+      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }
     }
   }
 `);
@@ -123,25 +123,16 @@ describe('alert rules (controllable clock, no real waiting)', () => {
     for (const execution of queued) await server.data(CompleteExecution, { id: execution.id });
   });
 
-  it('STUCK_EXECUTION fires per execution that reports nothing, and resolves when it finishes', async () => {
+  it('STUCK_EXECUTION fires per workflow with running executions that report nothing, and resolves when they finish', async () => {
     const namespace = 'stuck';
-    const execution = await runningExecution(server, { namespace, stepCount: 0 });
+    const silent: { id: string }[] = [];
+    for (let i = 0; i < 2; i++) silent.push(await runningExecution(server, { namespace, workflow: 'etl', stepCount: 0 }));
     clock.advance(11 * 60_000);
     const fired = await lifecycle('STUCK_EXECUTION', namespace, async () => {
-      await server.data(CompleteExecution, { id: execution.id });
+      for (const execution of silent) await server.data(CompleteExecution, { id: execution.id });
     });
-    expect(fired.message).toContain('has reported nothing');
-  });
-
-  it('SLA_VIOLATION fires for an execution running past its SLA, and the engine component degrades', async () => {
-    const namespace = 'sla';
-    const execution = await runningExecution(server, { namespace, stepCount: 0, slaMs: 30_000 });
-    clock.advance(31_000);
-    const fired = await lifecycle('SLA_VIOLATION', namespace, async () => {
-      await server.data(CompleteExecution, { id: execution.id });
-      clock.advance(16 * 60_000); // finished late, but out of the recent window
-    });
-    expect(fired).toMatchObject({ threshold: 30_000 });
+    expect(fired).toMatchObject({ fingerprint: 'STUCK_EXECUTION|stuck|etl', workflow: 'etl', value: 2, threshold: 1 });
+    expect(fired.message).toBe('etl: 2 running executions have reported nothing for over 10 min; longest silent 12 min');
   });
 
   it('COMPONENT_UNHEALTHY fires for a component and acknowledged alerts stay acknowledged', async () => {
@@ -205,6 +196,44 @@ describe('health', () => {
     const response = await fetch(server.url.replace('/graphql', '/health'));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'HEALTHY', components: expect.any(Array) });
+  });
+});
+
+describe('the monitor component', () => {
+  const monitorOf = async (server: TestServer) => (await server.data(Health, undefined as never)).health.components.find((c) => c.component === 'monitor')!;
+
+  it('turns DEGRADED when no instance evaluates because MONITOR_ENABLED=false, and names the leader once one does', async () => {
+    const clock = manualClock(new Date('2026-06-01T12:00:00.000Z'));
+    const server = await startServer({ clock, env: { MONITOR_ENABLED: 'false', MONITOR_INTERVAL_MS: '10000', HEALTH_CACHE_MS: '1' } });
+    expect(await monitorOf(server)).toMatchObject({ status: 'HEALTHY', message: 'first evaluation pending; alert evaluation is off on this instance (MONITOR_ENABLED=false)' });
+    clock.advance(30_000);
+    expect(await monitorOf(server)).toMatchObject({
+      status: 'DEGRADED',
+      message: 'no instance has evaluated the alert rules for 3 intervals (30 s); alert evaluation is off on this instance (MONITOR_ENABLED=false)',
+    });
+    clock.advance(10 * 60_000); // never UNHEALTHY from an instance that cannot tell whether another should evaluate
+    expect((await monitorOf(server)).status).toBe('DEGRADED');
+
+    expect(await server.app.services.alerts.evaluate()).toBe(true);
+    const { instanceId } = server.app.services.alerts;
+    clock.advance(2_500);
+    expect(await monitorOf(server)).toMatchObject({
+      status: 'HEALTHY',
+      message: `leader ${instanceId} since 2026-06-01T12:10:30.000Z, round 1, last evaluation 2.5 s ago; alert evaluation is off on this instance (MONITOR_ENABLED=false)`,
+    });
+  });
+
+  it('goes UNHEALTHY when the rounds stop on an instance that evaluates', async () => {
+    const clock = manualClock(new Date('2026-06-02T12:00:00.000Z'));
+    // The loop's first round runs at start; the next would come only after the (real) interval.
+    const server = await startServer({ clock, env: { MONITOR_INTERVAL_MS: '600000', ALERT_PENDING_MS: '0', HEALTH_CACHE_MS: '1' } });
+    const { instanceId } = server.app.services.alerts;
+    await eventually(async () => (await monitorOf(server)).message.startsWith(`leader ${instanceId}`), 10_000, 'the first round');
+    clock.advance(10 * 600_000);
+    expect(await monitorOf(server)).toMatchObject({
+      status: 'UNHEALTHY',
+      message: `no instance has evaluated the alert rules for 10 intervals (1 h 40 min); last: leader ${instanceId} since 2026-06-02T12:00:00.000Z, round 1`,
+    });
   });
 });
 

@@ -14,6 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n": typeof types.GroupedAlertsDocument,
+    "\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n": typeof types.AlertExecutionsPageDocument,
+    "mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }": typeof types.StormIngestDocument,
+    "\n  query BreachHistory($id: ID!) {\n    execution(id: $id) { slaBreachedAt timeoutBreachedAt events(first: 50) { edges { node { seq type data } } } }\n  }\n": typeof types.BreachHistoryDocument,
+    "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n": typeof types.BreachEventsDocument,
+    "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }": typeof types.ResolveGroupedDocument,
     "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": typeof types.BrowserAlertsDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": typeof types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
@@ -65,7 +71,7 @@ type Documents = {
     "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n": typeof types.MetricsStepFailDocument,
     "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }": typeof types.MetricsStepSkipDocument,
     "subscription MetricsSubscribe { events { id } }": typeof types.MetricsSubscribeDocument,
-    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": typeof types.MonitoringAlertsDocument,
+    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": typeof types.MonitoringAlertsDocument,
     "\n  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }\n": typeof types.MonitoringHealthDocument,
     "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }": typeof types.MonitoringAcknowledgeDocument,
     "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": typeof types.MonitoringResolveDocument,
@@ -83,6 +89,12 @@ type Documents = {
     "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": typeof types.TransitionsCountExecutionsDocument,
 };
 const documents: Documents = {
+    "\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n": types.GroupedAlertsDocument,
+    "\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n": types.AlertExecutionsPageDocument,
+    "mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }": types.StormIngestDocument,
+    "\n  query BreachHistory($id: ID!) {\n    execution(id: $id) { slaBreachedAt timeoutBreachedAt events(first: 50) { edges { node { seq type data } } } }\n  }\n": types.BreachHistoryDocument,
+    "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n": types.BreachEventsDocument,
+    "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }": types.ResolveGroupedDocument,
     "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": types.BrowserAlertsDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
@@ -134,7 +146,7 @@ const documents: Documents = {
     "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n": types.MetricsStepFailDocument,
     "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }": types.MetricsStepSkipDocument,
     "subscription MetricsSubscribe { events { id } }": types.MetricsSubscribeDocument,
-    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": types.MonitoringAlertsDocument,
+    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": types.MonitoringAlertsDocument,
     "\n  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }\n": types.MonitoringHealthDocument,
     "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }": types.MonitoringAcknowledgeDocument,
     "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": types.MonitoringResolveDocument,
@@ -166,6 +178,30 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n"): (typeof documents)["\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }"): (typeof documents)["mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BreachHistory($id: ID!) {\n    execution(id: $id) { slaBreachedAt timeoutBreachedAt events(first: 50) { edges { node { seq type data } } } }\n  }\n"): (typeof documents)["\n  query BreachHistory($id: ID!) {\n    execution(id: $id) { slaBreachedAt timeoutBreachedAt events(first: 50) { edges { node { seq type data } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n"): (typeof documents)["\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }"): (typeof documents)["mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -373,7 +409,7 @@ export function graphql(source: "subscription MetricsSubscribe { events { id } }
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"): (typeof documents)["\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"];
+export function graphql(source: "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"): (typeof documents)["\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
