@@ -14,6 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment RuleFields on AlertRuleSettings {\n    rule namespace systemWide\n    enabled { value source } severity { value source } threshold { value source } windowMs { value source }\n    minSample { value source } pendingMs { value source } holdMs { value source }\n  }\n": typeof types.RuleFieldsFragmentDoc,
+    "query AlertRules($namespace: String) { alertRules(namespace: $namespace) { ...RuleFields } }": typeof types.AlertRulesDocument,
+    "mutation SetAlertRule($input: SetAlertRuleInput!) { setAlertRule(input: $input) { ...RuleFields } }": typeof types.SetAlertRuleDocument,
+    "mutation ResetAlertRule($namespace: String!, $rule: AlertRuleName!) { resetAlertRule(namespace: $namespace, rule: $rule) { ...RuleFields } }": typeof types.ResetAlertRuleDocument,
+    "query RuleOpenAlerts { alerts(status: [PENDING, FIRING], first: 100) { edges { node { rule namespace status value threshold severity } } } }": typeof types.RuleOpenAlertsDocument,
     "\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n": typeof types.GroupedAlertsDocument,
     "\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n": typeof types.AlertExecutionsPageDocument,
     "mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }": typeof types.StormIngestDocument,
@@ -89,6 +94,11 @@ type Documents = {
     "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": typeof types.TransitionsCountExecutionsDocument,
 };
 const documents: Documents = {
+    "\n  fragment RuleFields on AlertRuleSettings {\n    rule namespace systemWide\n    enabled { value source } severity { value source } threshold { value source } windowMs { value source }\n    minSample { value source } pendingMs { value source } holdMs { value source }\n  }\n": types.RuleFieldsFragmentDoc,
+    "query AlertRules($namespace: String) { alertRules(namespace: $namespace) { ...RuleFields } }": types.AlertRulesDocument,
+    "mutation SetAlertRule($input: SetAlertRuleInput!) { setAlertRule(input: $input) { ...RuleFields } }": types.SetAlertRuleDocument,
+    "mutation ResetAlertRule($namespace: String!, $rule: AlertRuleName!) { resetAlertRule(namespace: $namespace, rule: $rule) { ...RuleFields } }": types.ResetAlertRuleDocument,
+    "query RuleOpenAlerts { alerts(status: [PENDING, FIRING], first: 100) { edges { node { rule namespace status value threshold severity } } } }": types.RuleOpenAlertsDocument,
     "\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n": types.GroupedAlertsDocument,
     "\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n": types.AlertExecutionsPageDocument,
     "mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }": types.StormIngestDocument,
@@ -178,6 +188,26 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RuleFields on AlertRuleSettings {\n    rule namespace systemWide\n    enabled { value source } severity { value source } threshold { value source } windowMs { value source }\n    minSample { value source } pendingMs { value source } holdMs { value source }\n  }\n"): (typeof documents)["\n  fragment RuleFields on AlertRuleSettings {\n    rule namespace systemWide\n    enabled { value source } severity { value source } threshold { value source } windowMs { value source }\n    minSample { value source } pendingMs { value source } holdMs { value source }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AlertRules($namespace: String) { alertRules(namespace: $namespace) { ...RuleFields } }"): (typeof documents)["query AlertRules($namespace: String) { alertRules(namespace: $namespace) { ...RuleFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SetAlertRule($input: SetAlertRuleInput!) { setAlertRule(input: $input) { ...RuleFields } }"): (typeof documents)["mutation SetAlertRule($input: SetAlertRuleInput!) { setAlertRule(input: $input) { ...RuleFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ResetAlertRule($namespace: String!, $rule: AlertRuleName!) { resetAlertRule(namespace: $namespace, rule: $rule) { ...RuleFields } }"): (typeof documents)["mutation ResetAlertRule($namespace: String!, $rule: AlertRuleName!) { resetAlertRule(namespace: $namespace, rule: $rule) { ...RuleFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RuleOpenAlerts { alerts(status: [PENDING, FIRING], first: 100) { edges { node { rule namespace status value threshold severity } } } }"): (typeof documents)["query RuleOpenAlerts { alerts(status: [PENDING, FIRING], first: 100) { edges { node { rule namespace status value threshold severity } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
