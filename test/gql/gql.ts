@@ -81,7 +81,7 @@ type Documents = {
     "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }": typeof types.MonitoringAcknowledgeDocument,
     "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": typeof types.MonitoringResolveDocument,
     "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n": typeof types.MonitoringAlertEventsDocument,
-    "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }": typeof types.MonitoringLiveAlertsDocument,
+    "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }": typeof types.MonitoringLiveAlertsDocument,
     "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": typeof types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": typeof types.ActiveProgressDocument,
@@ -161,7 +161,7 @@ const documents: Documents = {
     "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }": types.MonitoringAcknowledgeDocument,
     "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": types.MonitoringResolveDocument,
     "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n": types.MonitoringAlertEventsDocument,
-    "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }": types.MonitoringLiveAlertsDocument,
+    "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }": types.MonitoringLiveAlertsDocument,
     "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": types.ActiveProgressDocument,
@@ -459,7 +459,7 @@ export function graphql(source: "\n  query MonitoringAlertEvents { events(filter
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }"): (typeof documents)["subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }"];
+export function graphql(source: "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }"): (typeof documents)["subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
