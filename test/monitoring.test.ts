@@ -126,7 +126,8 @@ describe('alert rules (controllable clock, no real waiting)', () => {
   it('STUCK_EXECUTION fires per workflow with running executions that report nothing, and resolves when they finish', async () => {
     const namespace = 'stuck';
     const silent: { id: string }[] = [];
-    for (let i = 0; i < 2; i++) silent.push(await runningExecution(server, { namespace, workflow: 'etl', stepCount: 0 }));
+    // The first also runs past its SLA: recording that breach is not a report from its engine, so it stays silent.
+    for (const slaMs of [1_000, null]) silent.push(await runningExecution(server, { namespace, workflow: 'etl', stepCount: 0, slaMs }));
     clock.advance(11 * 60_000);
     const fired = await lifecycle('STUCK_EXECUTION', namespace, async () => {
       for (const execution of silent) await server.data(CompleteExecution, { id: execution.id });
