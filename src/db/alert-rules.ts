@@ -85,13 +85,10 @@ export async function unrecordedBreaches(db: Db, kind: BreachKind, now: Date, li
   return rows.map((row) => row.id);
 }
 
-/** The alert of `rule` that has counted the execution's breach, if any (one at most). */
-const countedBy = (rule: string) =>
-  sql`(select a.status from alert_executions l join alerts a on a.id = l.alert_id where l.execution_id = ${executions.id} and a.rule = ${rule} limit 1)`;
-
 /**
  * Per namespace and workflow, the breaches recorded within the window that no resolved alert of
- * `rule` has counted: how many, how many no alert has counted yet, and the worst of them.
+ * `rule` has counted: how many, how many no alert has counted yet, and the worst of them. A
+ * breach is counted by one alert of its rule at most.
  */
 export async function breachGroups(db: Db, rule: string, kind: BreachKind, w: Windows, now: Date): Promise<BreachGroup[]> {
   const { at, limit } = BREACH_COLUMNS[kind];
@@ -99,9 +96,10 @@ export async function breachGroups(db: Db, rule: string, kind: BreachKind, w: Wi
   const rows = await queryRows<Record<keyof BreachGroup, string | number>>(
     db,
     sql`select ${executions.namespace} as "namespace", ${executions.workflow} as "workflow",
-          count(*) as "breached", count(*) filter (where counted.status is null) as "uncounted",
+          count(*) as "breached", count(*) filter (where counted.id is null) as "uncounted",
           max(${over}) as "worstOverMs", (array_agg(${limit} order by ${over} desc))[1] as "worstLimitMs"
-        from ${executions} left join lateral ${countedBy(rule)} as counted(status) on true
+        from ${executions}
+        left join (alert_executions link join alerts counted on counted.id = link.alert_id and counted.rule = ${rule}) on link.execution_id = ${executions.id}
         where ${inWindow(at, w, 'since')} and counted.status is distinct from 'RESOLVED'
         group by 1, 2`,
   );
@@ -120,9 +118,9 @@ export async function linkBreaches(tx: Db, rule: string, kind: BreachKind, w: Wi
   await tx.execute(sql`
     insert into alert_executions (alert_id, execution_id, counted_at)
     select a.id, ${executions.id}, ${timestamp(now)}
-    from alerts a join ${executions} on ${executions.namespace} = a.namespace and ${executions.workflow} = a.workflow
-    where a.rule = ${rule} and a.status <> 'RESOLVED' and ${inWindow(BREACH_COLUMNS[kind].at, w, 'since')}
-      and ${countedBy(rule)} is null
+    from ${executions} join alerts a on a.namespace = ${executions.namespace} and a.workflow = ${executions.workflow} and a.rule = ${rule} and a.status <> 'RESOLVED'
+    where ${inWindow(BREACH_COLUMNS[kind].at, w, 'since')}
+      and not exists (select from alert_executions l join alerts o on o.id = l.alert_id where l.execution_id = ${executions.id} and o.rule = ${rule})
     on conflict do nothing`);
 }
 

@@ -4,7 +4,7 @@ import type { ExecutionPosition } from '../domain/cursors.js';
 import { OPEN_ALERT_STATUSES, type AlertSeverity, type AlertStatus } from '../domain/alerts.js';
 import type { HealthStatus } from '../domain/health.js';
 import type { Db } from './client.js';
-import { queryRows, type NamespaceScope } from './query.js';
+import { queryRows, updateRows, type NamespaceScope } from './query.js';
 import { alertExecutions, alerts, executions, monitorState, type AlertRow, type ExecutionRow } from './schema.js';
 
 /**
@@ -42,6 +42,14 @@ export async function insertAlert(tx: Db, alert: AlertRow): Promise<AlertRow | n
 export async function updateAlert(tx: Db, id: string, changes: Partial<Omit<AlertRow, 'id'>>): Promise<AlertRow> {
   const [updated] = await tx.update(alerts).set(changes).where(eq(alerts.id, id)).returning();
   return updated!;
+}
+
+/** What a round changes of an open alert: its condition's figures and its state. */
+const ALERT_STATE = ['severity', 'status', 'message', 'value', 'threshold', 'lastSeenAt', 'clearSince', 'occurrences', 'resolvedAt'] as const;
+
+/** Writes a round's updates of open alerts in one statement, whatever their number. */
+export async function updateAlerts(tx: Db, rows: readonly AlertRow[]): Promise<void> {
+  if (rows.length > 0) await updateRows(tx, alerts, ['id', ...ALERT_STATE], rows);
 }
 
 export async function deleteAlert(tx: Db, id: string): Promise<void> {

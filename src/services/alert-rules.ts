@@ -68,8 +68,8 @@ export interface AlertRuleDefinition<Id extends string = string, Rows = unknown>
   query(round: RoundInput): Promise<Rows>;
   /** Pure: this round's findings, from the rows and each namespace's settings. */
   evaluate(rows: Rows, settingsOf: SettingsOf): Finding[];
-  /** In the round's transaction, after its changes: links each open alert to the executions behind it. */
-  link?(tx: Db, round: RoundInput): Promise<void>;
+  /** In the round's transaction, after its changes: links each open alert to the executions behind it (`found`: this round's conditions of the rule). */
+  link?(tx: Db, round: RoundInput, found: readonly Finding[]): Promise<void>;
 }
 
 const rule = <Id extends string, Rows>(definition: AlertRuleDefinition<Id, Rows>) => definition;
@@ -114,7 +114,10 @@ const breachRule = <Id extends string>(id: Id, kind: BreachKind, description: st
     record: (round) => recordBreaches(round, kind),
     query: (round) => breachGroups(round.db, id, kind, windowsOf(id, round), round.now),
     evaluate: kind === 'sla' ? slaViolations : executionTimeouts,
-    link: (tx, round) => linkBreaches(tx, id, kind, windowsOf(id, round), round.now),
+    // Only new breaches need a link: a round that found none has nothing to write.
+    link: async (tx, round, found) => {
+      if (found.some((f) => f.renewed)) await linkBreaches(tx, id, kind, windowsOf(id, round), round.now);
+    },
   });
 
 /** Every component the health check finds UNHEALTHY; the database's own alert is also kept through an outage. */

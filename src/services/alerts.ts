@@ -28,6 +28,7 @@ import {
   recordRound,
   tryLockRound,
   updateAlert,
+  updateAlerts,
   type AlertFilter,
   type RoundState,
 } from '../db/alerts.js';
@@ -127,19 +128,25 @@ async function findConditions(input: RoundInput, log: Logger) {
   return { found, unknown };
 }
 
-/** Writes one planned change; the alert as written when subscribers must hear of it, else null. */
-async function writeChange(tx: Db, change: AlertChange<AlertRule>): Promise<AlertRow | null> {
-  if (change.kind === 'discard') {
-    await deleteAlert(tx, change.alert.id);
-    return null;
+/**
+ * Writes a round's planned changes (the updates of open alerts in one statement); returns the
+ * alerts as written that subscribers must hear of, in plan order.
+ */
+async function writeChanges(tx: Db, changes: readonly AlertChange<AlertRule>[]): Promise<AlertRow[]> {
+  const announced: AlertRow[] = [];
+  const updates: AlertRow[] = [];
+  for (const change of changes) {
+    if (change.kind === 'discard') {
+      await deleteAlert(tx, change.alert.id);
+      continue;
+    }
+    if (change.kind === 'update') updates.push(change.alert);
+    // Null when an open alert with its fingerprint exists already (written by another instance).
+    const written = change.kind === 'open' ? await insertAlert(tx, change.alert) : change.alert;
+    if (written && change.transition) announced.push(written);
   }
-  if (change.kind === 'open') {
-    const inserted = await insertAlert(tx, change.alert);
-    return inserted && change.transition ? inserted : null;
-  }
-  const { id, ...fields } = change.alert;
-  const updated = await updateAlert(tx, id, fields);
-  return change.transition ? updated : null;
+  await updateAlerts(tx, updates);
+  return announced;
 }
 
 /** Writes the alerts kept through an outage; every instance kept its own copy, so the first to write one announces it. */
@@ -197,11 +204,10 @@ export function createAlertService(deps: Deps) {
     if (tooSoonAfterAnotherLeader(previous, instanceId, now, config.alerts.intervalMs)) return null;
     const changed = await writeUnwritten(tx, round.unwritten);
     const timingOf = (alert: { rule: string; namespace: string | null }) => round.input.settings.of(alert.rule, alert.namespace);
-    for (const change of planRound(await openAlerts(tx), round.found, round.unknown, now, timingOf, randomUUID)) {
-      const written = await writeChange(tx, change);
-      if (written) changed.push(written);
+    changed.push(...(await writeChanges(tx, planRound(await openAlerts(tx), round.found, round.unknown, now, timingOf, randomUUID))));
+    for (const rule of rules) {
+      if (!round.unknown.has(rule.id)) await rule.link?.(tx, { ...round.input, db: tx }, round.found.filter((c) => c.rule === rule.id));
     }
-    for (const rule of rules) if (!round.unknown.has(rule.id)) await rule.link?.(tx, { ...round.input, db: tx });
     const leaderSince = previous?.leaderId === instanceId ? previous.leaderSince : now;
     await recordRound(tx, { lastEvaluatedAt: now, healthStatus: current.status, leaderId: instanceId, leaderSince, rounds: (previous?.rounds ?? 0) + 1 });
     const changes = { alerts: changed, health: previous?.healthStatus !== current.status ? current : null };
