@@ -27,6 +27,7 @@ import {
   slaViolations,
   stuckExecutions,
   unhealthyComponents,
+  type NamespaceOutcomes,
   type SettingsOf,
 } from '../domain/alert-rules.js';
 import type { RuleSettings, ThresholdKind } from '../domain/alert-settings.js';
@@ -120,6 +121,22 @@ const breachRule = <Id extends string>(id: Id, kind: BreachKind, description: st
     },
   });
 
+/** A rule over the rate of an outcome among the executions of a namespace finished in the window. */
+const rateRule = <Id extends string>(
+  id: Id,
+  outcome: string,
+  threshold: (config: Pick<Config, 'alerts' | 'health'>) => number,
+  evaluate: AlertRuleDefinition<Id, NamespaceOutcomes[]>['evaluate'],
+) =>
+  rule({
+    id,
+    description: `Per namespace: the percentage of executions finished in the window that ${outcome} is above the threshold (with at least minSample finished).`,
+    threshold: 'percent',
+    defaults: settings((c) => ({ threshold: threshold(c), windowMs: c.alerts.rateWindowMs, minSample: c.alerts.minSample })),
+    query: (round) => finishedOutcomes(round.db, windowsOf(id, round)),
+    evaluate,
+  });
+
 /** Every component the health check finds UNHEALTHY; the database's own alert is also kept through an outage. */
 export const COMPONENT_UNHEALTHY = rule({
   id: 'COMPONENT_UNHEALTHY',
@@ -133,22 +150,8 @@ export const COMPONENT_UNHEALTHY = rule({
 
 /** Every rule, in the order the API lists them. */
 export const ALERT_RULES = [
-  rule({
-    id: 'HIGH_TIMEOUT_RATE',
-    description: 'Per namespace: the percentage of executions finished in the window that timed out is above the threshold (with at least minSample finished).',
-    threshold: 'percent',
-    defaults: settings((c) => ({ threshold: c.alerts.timeoutRate, windowMs: c.alerts.rateWindowMs, minSample: c.alerts.minSample })),
-    query: (round) => finishedOutcomes(round.db, windowsOf('HIGH_TIMEOUT_RATE', round)),
-    evaluate: highTimeoutRate,
-  }),
-  rule({
-    id: 'HIGH_FAILURE_RATE',
-    description: 'Per namespace: the percentage of executions finished in the window that failed is above the threshold (with at least minSample finished).',
-    threshold: 'percent',
-    defaults: settings((c) => ({ threshold: c.alerts.failureRate, windowMs: c.alerts.rateWindowMs, minSample: c.alerts.minSample })),
-    query: (round) => finishedOutcomes(round.db, windowsOf('HIGH_FAILURE_RATE', round)),
-    evaluate: highFailureRate,
-  }),
+  rateRule('HIGH_TIMEOUT_RATE', 'timed out', (c) => c.alerts.timeoutRate, highTimeoutRate),
+  rateRule('HIGH_FAILURE_RATE', 'failed', (c) => c.alerts.failureRate, highFailureRate),
   rule({
     id: 'HIGH_QUEUE_DEPTH',
     description: 'Per namespace: more executions are queued than the threshold.',
