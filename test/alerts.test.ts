@@ -3,6 +3,7 @@
  * clock: breaches are events on the executions' own streams, grouped into one alert per
  * namespace + workflow + rule, with the executions behind each alert reachable from it.
  */
+import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration } from '../src/domain/durations.js';
 import { CompleteExecution, TimeoutExecution } from './documents.js';
@@ -10,6 +11,7 @@ import { runningExecution } from './fixtures.js';
 import { graphql } from './gql/index.js';
 import type { AlertStatus, IngestCommand } from './gql/graphql.js';
 import { manualClock, onPostgres, startServer, type TestServer } from './harness.js';
+import { createKey, post } from './security.js';
 
 const GroupedAlerts = graphql(`
   query GroupedAlerts($status: [AlertStatus!]) {
@@ -196,5 +198,17 @@ describe('grouped execution alerts', () => {
     const history = (await server.data(BreachHistory, { id: execution.id })).execution!;
     expect(history.slaBreachedAt).toBeNull();
     expect(history.events.edges.map((e) => e.node.type)).not.toContain('SLA_BREACHED');
+  });
+
+  // Last: once a key exists, anonymous access ends.
+  it('shows an alert and its executions only to keys that may see its namespace', async () => {
+    const [alert] = (await alertsOf('SLA_VIOLATION', 'storm', ['RESOLVED'])).filter((a) => a.workflow === 'backup');
+    const own = (await createKey(server, { name: 'storm-reader', scopes: ['read'], namespaces: ['storm'] })).key;
+    const other = (await createKey(server, { name: 'other-reader', scopes: ['read'], namespaces: ['elsewhere'] })).key;
+    const page = async (key: string) => (await post(server, print(AlertExecutionsPage), { id: alert!.id }, { key })).body?.data?.node as { executions: { edges: unknown[] } } | null;
+    expect((await page(own))!.executions.edges).toHaveLength(30);
+    expect(await page(other)).toBeNull();
+    const listed = await post(server, print(GroupedAlerts), { status: ['RESOLVED'] }, { key: other });
+    expect(listed.body?.data).toEqual({ alerts: { edges: [] } });
   });
 });
