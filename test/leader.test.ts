@@ -1,14 +1,80 @@
 /**
- * Three real server processes on one Postgres database: one leads the alert rounds at a time,
- * every round counts once, and when the leader is SIGKILLed another takes over.
+ * Who runs the alert rounds: the monitor component that tells, and on Postgres several instances
+ * (three real server processes among them) with one leader at a time, every round counted once,
+ * and a handover when the leader is SIGKILLed or loses its lock session.
  */
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { LEADER_LOCK } from '../src/db/alerts.js';
-import { eventually, freshDatabaseUrl, onPostgres, startServer } from './harness.js';
+import { createExecution } from './fixtures.js';
+import { graphql } from './gql/index.js';
+import { eventually, freshDatabaseUrl, manualClock, onPostgres, startServer, type TestServer } from './harness.js';
 import { runScript, type RunningProcess } from './processes.js';
 
+const Health = graphql(`query LeaderHealth { health { components { component status message } } }`);
+const QueueAlerts = graphql(`query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }`);
+
 const INTERVAL_MS = 400;
+
+describe('the monitor component', () => {
+  const monitorOf = async (server: TestServer) => (await server.data(Health, undefined as never)).health.components.find((c) => c.component === 'monitor')!;
+
+  it('turns DEGRADED when no instance evaluates because MONITOR_ENABLED=false, and names the leader once one does', async () => {
+    const clock = manualClock(new Date('2026-06-01T12:00:00.000Z'));
+    const server = await startServer({ clock, env: { MONITOR_ENABLED: 'false', MONITOR_INTERVAL_MS: '10000', HEALTH_CACHE_MS: '1' } });
+    expect(await monitorOf(server)).toMatchObject({ status: 'HEALTHY', message: 'first evaluation pending; alert evaluation is off on this instance (MONITOR_ENABLED=false)' });
+    clock.advance(30_000);
+    expect(await monitorOf(server)).toMatchObject({
+      status: 'DEGRADED',
+      message: 'no instance has evaluated the alert rules for 3 intervals (30 s); alert evaluation is off on this instance (MONITOR_ENABLED=false)',
+    });
+    clock.advance(10 * 60_000); // never UNHEALTHY from an instance that cannot tell whether another should evaluate
+    expect((await monitorOf(server)).status).toBe('DEGRADED');
+
+    expect(await server.app.services.alerts.evaluate()).toBe(true);
+    const { instanceId } = server.app.services.alerts;
+    clock.advance(2_500);
+    expect(await monitorOf(server)).toMatchObject({
+      status: 'HEALTHY',
+      message: `leader ${instanceId} since 2026-06-01T12:10:30.000Z, round 1, last evaluation 2.5 s ago; alert evaluation is off on this instance (MONITOR_ENABLED=false)`,
+    });
+  });
+
+  it('goes UNHEALTHY when the rounds stop on an instance that evaluates', async () => {
+    const clock = manualClock(new Date('2026-06-02T12:00:00.000Z'));
+    // The loop's first round runs at start; the next would come only after the (real) interval.
+    const server = await startServer({ clock, env: { MONITOR_INTERVAL_MS: '600000', ALERT_PENDING_MS: '0', HEALTH_CACHE_MS: '1' } });
+    const { instanceId } = server.app.services.alerts;
+    await eventually(async () => (await monitorOf(server)).message.startsWith(`leader ${instanceId}`), 10_000, 'the first round');
+    clock.advance(10 * 600_000);
+    expect(await monitorOf(server)).toMatchObject({
+      status: 'UNHEALTHY',
+      message: `no instance has evaluated the alert rules for 10 intervals (1 h 40 min); last: leader ${instanceId} since 2026-06-02T12:00:00.000Z, round 1`,
+    });
+  });
+});
+
+describe.runIf(onPostgres)('several instances', () => {
+  it('two instances evaluating at once produce one alert and count each round once', async () => {
+    const databaseUrl = await freshDatabaseUrl();
+    const env = { MONITOR_ENABLED: 'false', ALERT_PENDING_MS: '0', QUEUE_DEPTH_THRESHOLD: '3', HEALTH_CACHE_MS: '1' };
+    const a = await startServer({ databaseUrl, env });
+    const b = await startServer({ databaseUrl, env });
+    for (let i = 0; i < 4; i++) await createExecution(a, { namespace: 'shared', stepCount: 0, queued: true });
+    let counted = 0;
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all([a.app.services.alerts.evaluate(), b.app.services.alerts.evaluate()]);
+      counted += results.filter(Boolean).length;
+    }
+    const listed = (await a.data(QueueAlerts, undefined as never)).alerts.edges.map((e) => e.node);
+    const alerts = listed.filter((alert) => alert.rule === 'HIGH_QUEUE_DEPTH' && alert.namespace === 'shared');
+    expect(alerts).toHaveLength(1);
+    // The round lock lets one through at a time, and a round right after another instance's does not count.
+    expect(counted).toBeGreaterThanOrEqual(1);
+    expect(counted).toBeLessThanOrEqual(5);
+    expect(alerts[0]!.occurrences).toBe(counted);
+  });
+});
 
 interface Sample {
   at: number;

@@ -200,44 +200,6 @@ describe('health', () => {
   });
 });
 
-describe('the monitor component', () => {
-  const monitorOf = async (server: TestServer) => (await server.data(Health, undefined as never)).health.components.find((c) => c.component === 'monitor')!;
-
-  it('turns DEGRADED when no instance evaluates because MONITOR_ENABLED=false, and names the leader once one does', async () => {
-    const clock = manualClock(new Date('2026-06-01T12:00:00.000Z'));
-    const server = await startServer({ clock, env: { MONITOR_ENABLED: 'false', MONITOR_INTERVAL_MS: '10000', HEALTH_CACHE_MS: '1' } });
-    expect(await monitorOf(server)).toMatchObject({ status: 'HEALTHY', message: 'first evaluation pending; alert evaluation is off on this instance (MONITOR_ENABLED=false)' });
-    clock.advance(30_000);
-    expect(await monitorOf(server)).toMatchObject({
-      status: 'DEGRADED',
-      message: 'no instance has evaluated the alert rules for 3 intervals (30 s); alert evaluation is off on this instance (MONITOR_ENABLED=false)',
-    });
-    clock.advance(10 * 60_000); // never UNHEALTHY from an instance that cannot tell whether another should evaluate
-    expect((await monitorOf(server)).status).toBe('DEGRADED');
-
-    expect(await server.app.services.alerts.evaluate()).toBe(true);
-    const { instanceId } = server.app.services.alerts;
-    clock.advance(2_500);
-    expect(await monitorOf(server)).toMatchObject({
-      status: 'HEALTHY',
-      message: `leader ${instanceId} since 2026-06-01T12:10:30.000Z, round 1, last evaluation 2.5 s ago; alert evaluation is off on this instance (MONITOR_ENABLED=false)`,
-    });
-  });
-
-  it('goes UNHEALTHY when the rounds stop on an instance that evaluates', async () => {
-    const clock = manualClock(new Date('2026-06-02T12:00:00.000Z'));
-    // The loop's first round runs at start; the next would come only after the (real) interval.
-    const server = await startServer({ clock, env: { MONITOR_INTERVAL_MS: '600000', ALERT_PENDING_MS: '0', HEALTH_CACHE_MS: '1' } });
-    const { instanceId } = server.app.services.alerts;
-    await eventually(async () => (await monitorOf(server)).message.startsWith(`leader ${instanceId}`), 10_000, 'the first round');
-    clock.advance(10 * 600_000);
-    expect(await monitorOf(server)).toMatchObject({
-      status: 'UNHEALTHY',
-      message: `no instance has evaluated the alert rules for 10 intervals (1 h 40 min); last: leader ${instanceId} since 2026-06-02T12:00:00.000Z, round 1`,
-    });
-  });
-});
-
 describe('a failing alert rule', () => {
   it('leaves its own alerts as they are while the other rules go on', async () => {
     const clock = manualClock(new Date('2026-04-01T12:00:00.000Z'));
@@ -274,27 +236,6 @@ describe('the alerts subscription', () => {
     await eventually(() => watcher.size > before, 5_000, 'subscribed');
     dispose();
     await eventually(() => watcher.size === before, 2_000, 'the feed released');
-  });
-});
-
-describe.runIf(onPostgres)('several instances', () => {
-  it('two instances evaluating at once produce one alert and count each round once', async () => {
-    const databaseUrl = await freshDatabaseUrl();
-    const env = { ...monitorEnv, ALERT_PENDING_MS: '0' };
-    const a = await startServer({ databaseUrl, env });
-    const b = await startServer({ databaseUrl, env });
-    for (let i = 0; i < 4; i++) await createExecution(a, { namespace: 'shared', stepCount: 0, queued: true });
-    let counted = 0;
-    for (let round = 0; round < 5; round++) {
-      const results = await Promise.all([a.app.services.alerts.evaluate(), b.app.services.alerts.evaluate()]);
-      counted += results.filter(Boolean).length;
-    }
-    const alerts = find(await listAlerts(a), 'HIGH_QUEUE_DEPTH', 'shared');
-    expect(alerts).toHaveLength(1);
-    // The round lock lets one through at a time, and a round right after another instance's does not count.
-    expect(counted).toBeGreaterThanOrEqual(1);
-    expect(counted).toBeLessThanOrEqual(5);
-    expect(alerts[0]!.occurrences).toBe(counted);
   });
 });
 

@@ -58,6 +58,8 @@ type Documents = {
     "mutation IngestOk($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": typeof types.IngestOkDocument,
     "\n  query IngestLog($id: ID!) {\n    execution(id: $id) {\n      status error\n      steps { ...IngestStep }\n      events(first: 500) { edges { node { seq type stepId data } } }\n    }\n  }\n": typeof types.IngestLogDocument,
     "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": typeof types.IngestCountsDocument,
+    "query LeaderHealth { health { components { component status message } } }": typeof types.LeaderHealthDocument,
+    "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }": typeof types.LeaderQueueAlertsDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": typeof types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": typeof types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": typeof types.MetricsWindowDocument,
@@ -138,6 +140,8 @@ const documents: Documents = {
     "mutation IngestOk($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": types.IngestOkDocument,
     "\n  query IngestLog($id: ID!) {\n    execution(id: $id) {\n      status error\n      steps { ...IngestStep }\n      events(first: 500) { edges { node { seq type stepId data } } }\n    }\n  }\n": types.IngestLogDocument,
     "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": types.IngestCountsDocument,
+    "query LeaderHealth { health { components { component status message } } }": types.LeaderHealthDocument,
+    "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }": types.LeaderQueueAlertsDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": types.MetricsWindowDocument,
@@ -364,6 +368,14 @@ export function graphql(source: "\n  query IngestLog($id: ID!) {\n    execution(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n"): (typeof documents)["\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LeaderHealth { health { components { component status message } } }"): (typeof documents)["query LeaderHealth { health { components { component status message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }"): (typeof documents)["query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
