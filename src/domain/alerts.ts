@@ -139,7 +139,7 @@ export function nextAlert<Rule extends string>(
   if (transition === 'DISCARDED') return { kind: 'discard', alert: alert! };
   if (!state) return null;
   if (!alert) {
-      const { renewed: _, ...found } = condition!;
+    const { renewed: _, ...found } = condition!;
     const opened: Alert<Rule> = {
       id: newId(),
       fingerprint: fingerprintOf(found),
