@@ -3,6 +3,7 @@ import { createAuthenticator, createRateLimiter, LOCAL_ADMIN } from './auth/auth
 import { createApiKeyService } from './auth/keys.js';
 import { graphiqlEnabled, type Config } from './config.js';
 import type { Services } from './context.js';
+import { LEADER_LOCK } from './db/alerts.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createRepository } from './db/repository.js';
 import { createLogger, type Logger } from './logger.js';
@@ -106,15 +107,16 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     config,
     live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.health.wakeUpLagMs * 4) },
   });
+  const executions = createExecutionService({ db: database.db, bus, clock });
   return {
     config,
     logger,
     clock,
     repository,
-    executions: createExecutionService({ db: database.db, bus, clock }),
+    executions,
     bus,
     health,
-    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health }),
+    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health, executions, leadership: database.sessionLock(LEADER_LOCK) }),
     live: { repository, watcher, batchSize: config.live.batchSize },
     auth: {
       keys,

@@ -108,7 +108,6 @@ const settings = {
     minSample: env('ALERT_MIN_SAMPLE', positiveInt.default(10)),
     timeoutRate: env('ALERT_TIMEOUT_RATE', percent.default(10)),
     failureRate: env('ALERT_FAILURE_RATE', percent.default(20)),
-    maxPerRule: env('ALERT_MAX_PER_RULE', positiveInt.default(100)),
   },
 };
 

@@ -28,7 +28,16 @@ type Outcome = 'allowed' | 'noop' | 'refused';
 const NOW = new Date('2026-01-01T00:10:00.000Z');
 const STARTED = new Date('2026-01-01T00:09:00.000Z');
 
-const execution = (status: ExecutionStatus, error: string | null = null): ExecutionState => ({ id: 'exec-1', status, error });
+const execution = (status: ExecutionStatus, error: string | null = null): ExecutionState => ({
+  id: 'exec-1',
+  status,
+  error,
+  startedAt: null,
+  slaMs: null,
+  timeoutMs: null,
+  slaBreachedAt: null,
+  timeoutBreachedAt: null,
+});
 
 let stepCounter = 0;
 const step = (status: StepStatus, overrides: Partial<StepState> = {}): StepState => {
@@ -713,5 +722,44 @@ describe('free-text arguments', () => {
     const approvers = Array.from({ length: 101 }, (_, i) => `person-${i}`);
     expect(codeOf(() => applyStepCommand(execution('RUNNING'), [pending], pending, { kind: 'requestApproval', approvers, message: null }, NOW))).toBe('BAD_USER_INPUT');
     expect(codeOf(() => applyExecutionCommand(execution('RUNNING'), [], { kind: 'fail', error: 'x'.repeat(4_096) }, NOW))).toBeNull();
+  });
+});
+
+describe('breaches: SLA_BREACHED and TIMEOUT_BREACHED, once per execution', () => {
+  // Started a minute before NOW.
+  const running = (overrides: Partial<ExecutionState> = {}): ExecutionState => ({ ...execution('RUNNING'), startedAt: STARTED, ...overrides });
+
+  it('records a running execution past its SLA or timeout as Runwatch\'s own observation', () => {
+    expect(changed(applyExecutionCommand(running({ slaMs: 45_000 }), [], { kind: 'breachSla' }, NOW))).toEqual({
+      execution: { slaBreachedAt: NOW },
+      steps: new Map(),
+      events: [{ type: 'SLA_BREACHED', data: { durationMs: 60_000, slaMs: 45_000, overMs: 15_000 } }],
+      observed: true,
+    });
+    expect(changed(applyExecutionCommand(running({ status: 'WAITING_APPROVAL', timeoutMs: 59_000 }), [], { kind: 'breachTimeout' }, NOW)).events).toEqual([
+      { type: 'TIMEOUT_BREACHED', data: { durationMs: 60_000, timeoutMs: 59_000, overMs: 1_000 } },
+    ]);
+  });
+
+  it('records nothing within the limit, without a limit, twice, or for an execution that is not running', () => {
+    expect(applyExecutionCommand(running({ slaMs: 60_000 }), [], { kind: 'breachSla' }, NOW)).toBeNull();
+    expect(applyExecutionCommand(running(), [], { kind: 'breachSla' }, NOW)).toBeNull();
+    expect(applyExecutionCommand(running({ slaMs: 1_000, slaBreachedAt: STARTED }), [], { kind: 'breachSla' }, NOW)).toBeNull();
+    expect(applyExecutionCommand(running({ status: 'COMPLETED', timeoutMs: 1_000 }), [], { kind: 'breachTimeout' }, NOW)).toBeNull();
+    expect(applyExecutionCommand({ ...execution('QUEUED'), slaMs: 1 }, [], { kind: 'breachSla' }, NOW)).toBeNull();
+  });
+
+  it('an execution finishing over its SLA records the breach before its final event, in the same change', () => {
+    for (const command of [{ kind: 'complete' }, { kind: 'fail', error: 'x' }, { kind: 'cancel', reason: null }, { kind: 'timeout' }] as const) {
+      const result = changed(applyExecutionCommand(running({ slaMs: 30_000 }), [], command, NOW));
+      expect(result.execution.slaBreachedAt).toEqual(NOW);
+      expect(result.events.map((e) => e.type)[0]).toBe('SLA_BREACHED');
+      expect(result.events).toHaveLength(2);
+      expect(result.observed).toBeUndefined();
+    }
+    expect(changed(applyExecutionCommand(running({ slaMs: 90_000 }), [], { kind: 'complete' }, NOW)).events.map((e) => e.type)).toEqual(['EXECUTION_COMPLETED']);
+    expect(changed(applyExecutionCommand(running({ slaMs: 1_000, slaBreachedAt: STARTED }), [], { kind: 'complete' }, NOW)).events).toHaveLength(1);
+    // Past its timeout when it finishes: the round watches open executions only.
+    expect(changed(applyExecutionCommand(running({ timeoutMs: 1_000 }), [], { kind: 'complete' }, NOW)).events.map((e) => e.type)).toEqual(['EXECUTION_COMPLETED']);
   });
 });

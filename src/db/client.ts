@@ -23,6 +23,15 @@ export interface Notifications {
   listen(channel: string, onMessage: (payload: string) => void, onReconnect: () => void): Promise<() => Promise<void>>;
 }
 
+/** An advisory lock held by a session of its own, for as long as that session lives. */
+export interface SessionLock {
+  /**
+   * Whether this process holds the lock now, taking it when it is free. A lost session (a
+   * restart, a dropped connection) loses the lock; the next call then tries to take it again.
+   */
+  hold(): Promise<boolean>;
+}
+
 export interface Database {
   db: Db;
   driver: 'pglite' | 'postgres';
@@ -40,6 +49,8 @@ export interface Database {
   notifications: Notifications | null;
   /** The exclusive lock on PGlite's data folder, held until close; null in memory and on Postgres. */
   dataDirLock: DataDirLock | null;
+  /** A session-held advisory lock (one session per key, opened on first use, closed with the database); PGlite's process always holds it. */
+  sessionLock(key: number): SessionLock;
   ping(): Promise<number>;
   close(): Promise<void>;
 }
@@ -73,6 +84,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
     const driver = driverClient(client);
     const db = drizzlePostgres(driver, { schema, logger }) as unknown as Db;
+    const sessions: postgres.Sql[] = [];
     log.info({ driver: 'postgres' }, 'database ready');
     return {
       db,
@@ -89,8 +101,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
           return () => subscription.unlisten();
         },
       },
+      sessionLock(key) {
+        const session = lockSession(options.url!);
+        sessions.push(session);
+        return { hold: () => holdAdvisoryLock(session, key) };
+      },
       ping: () => timed(() => client`select 1`),
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all(sessions.map((session) => session.end({ timeout: 5 })));
+        await client.end({ timeout: 5 });
+      },
     };
   }
 
@@ -112,6 +132,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     uncountedDb: drizzlePglite(pglite, { schema }) as unknown as Db,
     notifications: null,
     dataDirLock,
+    sessionLock: () => ({ hold: async () => true }),
     ping: () => timed(() => pglite.query('select 1')),
     close: async () => {
       await pglite.close();
@@ -209,6 +230,27 @@ function connectionLost(error: unknown): boolean {
     if (severity === 'FATAL' || severity === 'PANIC') return true;
   }
   return false;
+}
+
+/**
+ * A connection of its own for a session lock, never recycled: a pool connection reaches its
+ * max_lifetime (30-60 min) and would drop the lock with it (0: never), like postgres.js' own LISTEN connection.
+ */
+const lockSession = (url: string) =>
+  postgres(url, { max: 1, max_lifetime: 0, idle_timeout: 0, onnotice: () => {}, connection: { application_name: 'runwatch-lock' } });
+
+/**
+ * Takes the lock unless this session holds it already (the bigint form shows in pg_locks as
+ * classid 0, objid key, objsubid 1 for keys below 2^31), so the lock is counted once however
+ * often it is confirmed. After the session was lost, postgres.js opens a new one: it holds nothing.
+ */
+async function holdAdvisoryLock(session: postgres.Sql, key: number): Promise<boolean> {
+  const [row] = await session`
+    select case when exists (
+      select 1 from pg_locks
+      where locktype = 'advisory' and pid = pg_backend_pid() and granted and classid = 0 and objid = ${key}::bigint::oid and objsubid = 1
+    ) then true else pg_try_advisory_lock(${key}::bigint) end as held`;
+  return row?.held === true;
 }
 
 /** Several instances may start at once: one migrates while the others wait on an advisory lock. */

@@ -173,7 +173,7 @@ export interface BatchWrites {
   deltas: RollupDelta[];
 }
 
-const EXECUTION_STATE = ['status', 'error', 'queuedAt', 'startedAt', 'finishedAt', 'updatedAt', 'lastSeq'] as const;
+const EXECUTION_STATE = ['status', 'error', 'queuedAt', 'startedAt', 'finishedAt', 'updatedAt', 'lastSeq', 'slaBreachedAt', 'timeoutBreachedAt'] as const;
 const STEP_STATE = ['status', 'progressPercent', 'message', 'attempt', 'error', 'decision', 'startedAt', 'finishedAt'] as const;
 
 /**

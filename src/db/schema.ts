@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -40,6 +41,10 @@ export const executions = pgTable(
     updatedAt: at('updated_at').notNull(),
     /** Last event seq written for this execution; bumped in the writing transaction. */
     lastSeq: integer('last_seq').notNull().default(0),
+    /** When Runwatch recorded that it ran past its SLA (its SLA_BREACHED event); once per execution. */
+    slaBreachedAt: at('sla_breached_at'),
+    /** When Runwatch recorded that it ran past its timeout while still open (TIMEOUT_BREACHED). */
+    timeoutBreachedAt: at('timeout_breached_at'),
   },
   (t) => [
     uniqueIndex('executions_namespace_external_id_key').on(t.namespace, t.externalId),
@@ -51,6 +56,9 @@ export const executions = pgTable(
     index('executions_active_idx')
       .on(t.status)
       .where(sql`status in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL')`),
+    // The grouped breach alerts count the breaches of their window.
+    index('executions_sla_breached_idx').on(t.slaBreachedAt).where(sql`sla_breached_at is not null`),
+    index('executions_timeout_breached_idx').on(t.timeoutBreachedAt).where(sql`timeout_breached_at is not null`),
   ],
 );
 
@@ -240,6 +248,8 @@ export const alerts = pgTable(
     severity: text('severity').$type<AlertSeverity>().notNull(),
     status: text('status').$type<AlertStatus>().notNull(),
     namespace: text('namespace'),
+    /** The workflow of an execution-level alert (its subject too); null for the others. */
+    workflow: text('workflow'),
     subject: text('subject').notNull(),
     message: text('message').notNull(),
     value: doublePrecision('value'),
@@ -263,7 +273,46 @@ export const monitorState = pgTable('monitor_state', {
   id: integer('id').primaryKey(),
   lastEvaluatedAt: at('last_evaluated_at').notNull(),
   healthStatus: text('health_status').$type<HealthStatus>().notNull(),
+  /** The instance that ran the last round, and since when it has been running them. */
+  leaderId: text('leader_id'),
+  leaderSince: at('leader_since'),
+  /** Rounds completed, by every leader. */
+  rounds: integer('rounds').notNull().default(0),
 });
+
+/** The executions behind an execution-level alert, linked when a round counts them into it. */
+export const alertExecutions = pgTable(
+  'alert_executions',
+  {
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    executionId: uuid('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    countedAt: at('counted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.executionId] }), index('alert_executions_execution_idx').on(t.executionId)],
+);
+
+/** A namespace's own settings of one rule; a null column keeps the default (the environment's). */
+export const alertRuleSettings = pgTable(
+  'alert_rule_settings',
+  {
+    /** `_system` for system-wide rules. */
+    namespace: text('namespace').notNull(),
+    rule: text('rule').$type<AlertRule>().notNull(),
+    enabled: boolean('enabled'),
+    severity: text('severity').$type<AlertSeverity>(),
+    threshold: doublePrecision('threshold'),
+    windowMs: integer('window_ms'),
+    minSample: integer('min_sample'),
+    pendingMs: integer('pending_ms'),
+    holdMs: integer('hold_ms'),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.rule] })],
+);
 
 /** Gap-free seq for events that belong to no execution (SYSTEM_*), one stream per namespace. */
 export const systemStreams = pgTable('system_streams', {
@@ -272,3 +321,4 @@ export const systemStreams = pgTable('system_streams', {
 });
 
 export type AlertRow = typeof alerts.$inferSelect;
+export type AlertRuleSettingsRow = typeof alertRuleSettings.$inferSelect;

@@ -1,26 +1,16 @@
 /**
- * What each alert rule finds, from the rows its query read and the thresholds it is given: pure
- * functions, one per rule (src/services/alert-rules.ts pairs each with its query).
+ * What each alert rule finds, from the rows its query read and its settings in each namespace:
+ * pure functions, one per rule (src/services/alert-rules.ts pairs each with its query).
  */
+import type { RuleSettings } from './alert-settings.js';
 import type { AlertSeverity, Finding } from './alerts.js';
+import { formatDuration } from './durations.js';
 import type { ComponentHealth } from './health.js';
 
-/** The thresholds the rules judge by (today from the environment, the same for every namespace). */
-export interface AlertSettings {
-  rateWindowMs: number;
-  /** Rates are judged only with at least this many finished executions in the window. */
-  minSample: number;
-  /** Percent. */
-  timeoutRate: number;
-  /** Percent. */
-  failureRate: number;
-  queueDepth: number;
-  stuckExecutionMs: number;
-  /** Per-execution rules report at most this many executions per round. */
-  maxPerRule: number;
-}
+/** A rule's settings in a namespace (null: system-wide). */
+export type SettingsOf = (namespace: string | null) => RuleSettings;
 
-/** Executions of one namespace that finished within the rate window, by outcome. */
+/** Executions of one namespace that finished within the rule's window, by outcome. */
 export interface NamespaceOutcomes {
   namespace: string;
   finished: number;
@@ -33,100 +23,114 @@ export interface QueueDepth {
   depth: number;
 }
 
-/** A running execution that has reported nothing for a while. */
-export interface SilentExecution {
-  id: string;
+/** Per namespace and workflow: the breaches (SLA or timeout) of the window that no resolved alert has counted. */
+export interface BreachGroup {
   namespace: string;
   workflow: string;
-  updatedAt: Date;
+  breached: number;
+  /** Those no alert has counted yet. */
+  uncounted: number;
+  worstOverMs: number;
+  /** The SLA or timeout of the worst one. */
+  worstLimitMs: number;
 }
 
-/** An execution with an SLA that it broke, running or recently finished. */
-export interface LateExecution {
-  id: string;
+/** Per namespace and workflow: running executions that have reported nothing for the window. */
+export interface SilentGroup {
   namespace: string;
   workflow: string;
-  slaMs: number;
-  startedAt: Date;
-  finishedAt: Date | null;
+  silent: number;
+  longestSilentMs: number;
 }
+
+const ESCALATED: Record<AlertSeverity, AlertSeverity> = { INFO: 'WARNING', WARNING: 'CRITICAL', CRITICAL: 'CRITICAL' };
 
 /** The rate (percent) and whether it breaches: only with enough finished executions to judge. */
-export function rateBreach(count: number, finished: number, t: { threshold: number; minSample: number }) {
-  if (finished < t.minSample || finished === 0) return null;
+export function rateBreach(count: number, finished: number, s: RuleSettings) {
+  const threshold = s.threshold!;
+  if (finished < s.minSample! || finished === 0) return null;
   const rate = (100 * count) / finished;
-  if (rate <= t.threshold) return null;
-  return { rate, severity: (rate >= 2 * t.threshold ? 'CRITICAL' : 'WARNING') as AlertSeverity };
+  if (rate <= threshold) return null;
+  return { rate, severity: rate >= 2 * threshold ? ESCALATED[s.severity] : s.severity };
 }
 
-function rateFindings(rows: readonly NamespaceOutcomes[], count: 'failed' | 'timedOut', threshold: number, minSample: number, outcome: string): Finding[] {
+function rateFindings(rows: readonly NamespaceOutcomes[], count: 'failed' | 'timedOut', settingsOf: SettingsOf, outcome: string): Finding[] {
   const findings: Finding[] = [];
   for (const row of rows) {
-    const breach = rateBreach(row[count], row.finished, { threshold, minSample });
+    const s = settingsOf(row.namespace);
+    const breach = rateBreach(row[count], row.finished, s);
     if (!breach) continue;
-    const message = `${breach.rate.toFixed(1)}% of ${row.finished} recent executions ${outcome}`;
-    findings.push({ namespace: row.namespace, subject: '', severity: breach.severity, message, value: breach.rate, threshold });
+    const message = `${breach.rate.toFixed(1)}% of ${row.finished} executions in the last ${formatDuration(s.windowMs!)} ${outcome}`;
+    findings.push({ namespace: row.namespace, workflow: null, subject: '', severity: breach.severity, message, value: breach.rate, threshold: s.threshold });
   }
   return findings;
 }
 
-export const highTimeoutRate = (rows: readonly NamespaceOutcomes[], s: AlertSettings) =>
-  rateFindings(rows, 'timedOut', s.timeoutRate, s.minSample, 'timed out');
+export const highTimeoutRate = (rows: readonly NamespaceOutcomes[], settingsOf: SettingsOf) => rateFindings(rows, 'timedOut', settingsOf, 'timed out');
 
-export const highFailureRate = (rows: readonly NamespaceOutcomes[], s: AlertSettings) =>
-  rateFindings(rows, 'failed', s.failureRate, s.minSample, 'failed');
+export const highFailureRate = (rows: readonly NamespaceOutcomes[], settingsOf: SettingsOf) => rateFindings(rows, 'failed', settingsOf, 'failed');
 
-export function highQueueDepth(rows: readonly QueueDepth[], s: AlertSettings): Finding[] {
-  return rows
-    .filter((q) => q.depth > s.queueDepth)
-    .map((q) => ({
-      namespace: q.namespace,
-      subject: '',
-      severity: q.depth > s.queueDepth * 5 ? 'CRITICAL' : 'WARNING',
-      message: `${q.depth} executions are queued`,
-      value: q.depth,
-      threshold: s.queueDepth,
-    }));
+export function highQueueDepth(rows: readonly QueueDepth[], settingsOf: SettingsOf): Finding[] {
+  return rows.flatMap((q) => {
+    const s = settingsOf(q.namespace);
+    const threshold = s.threshold!;
+    if (q.depth <= threshold) return [];
+    const severity = q.depth > threshold * 5 ? ESCALATED[s.severity] : s.severity;
+    return [{ namespace: q.namespace, workflow: null, subject: '', severity, message: `${q.depth} executions are queued`, value: q.depth, threshold }];
+  });
 }
 
-export function unhealthyComponents(components: readonly ComponentHealth[]): Finding[] {
+export function unhealthyComponents(components: readonly ComponentHealth[], settingsOf: SettingsOf): Finding[] {
   return components
     .filter((c) => c.status === 'UNHEALTHY')
     .map((c) => ({
       namespace: null,
+      workflow: null,
       subject: c.component,
-      severity: 'CRITICAL',
+      severity: settingsOf(null).severity,
       message: `${c.component} is unhealthy: ${c.message}`,
       value: c.observedValue,
       threshold: c.threshold,
     }));
 }
 
-export function stuckExecutions(rows: readonly SilentExecution[], s: AlertSettings, now: Date): Finding[] {
-  return rows.map((e) => {
-    const silentMs = now.getTime() - e.updatedAt.getTime();
-    return {
-      namespace: e.namespace,
-      subject: e.id,
-      severity: 'WARNING',
-      message: `${e.workflow} execution ${e.id} has reported nothing for ${Math.round(silentMs / 1000)} s`,
-      value: silentMs,
-      threshold: s.stuckExecutionMs,
-    };
+const executions = (n: number) => (n === 1 ? '1 execution' : `${n} executions`);
+
+export function stuckExecutions(rows: readonly SilentGroup[], settingsOf: SettingsOf): Finding[] {
+  return rows.flatMap((g) => {
+    const s = settingsOf(g.namespace);
+    if (g.silent < s.threshold!) return [];
+    const message =
+      `${g.workflow}: ${g.silent === 1 ? '1 running execution has' : `${g.silent} running executions have`} reported nothing ` +
+      `for over ${formatDuration(s.windowMs!)}; longest silent ${formatDuration(g.longestSilentMs)}`;
+    return [{ namespace: g.namespace, workflow: g.workflow, subject: g.workflow, severity: s.severity, message, value: g.silent, threshold: s.threshold }];
   });
 }
 
-export function slaViolations(rows: readonly LateExecution[], _s: AlertSettings, now: Date): Finding[] {
-  return rows.map((e) => {
-    const durationMs = (e.finishedAt ?? now).getTime() - e.startedAt.getTime();
-    const ran = e.finishedAt ? 'took' : 'has run for';
-    return {
-      namespace: e.namespace,
-      subject: e.id,
-      severity: 'WARNING',
-      message: `${e.workflow} execution ${e.id} ${ran} ${Math.round(durationMs / 1000)} s, over its ${Math.round(e.slaMs / 1000)} s SLA`,
-      value: durationMs,
-      threshold: e.slaMs,
-    };
+/** Grouped breaches of one kind (what was breached: "their SLA" / "a ... SLA"). */
+function breachFindings(rows: readonly BreachGroup[], settingsOf: SettingsOf, what: { plural: string; singular: string; limit: string }): Finding[] {
+  return rows.flatMap((g) => {
+    const s = settingsOf(g.namespace);
+    if (g.breached < s.threshold!) return [];
+    const breached = g.breached === 1 ? `1 execution ${what.singular}` : `${g.breached} executions ${what.plural}`;
+    const message =
+      `${g.workflow}: ${breached} in the last ${formatDuration(s.windowMs!)}; ` +
+      `worst ${formatDuration(g.worstOverMs)} over a ${formatDuration(g.worstLimitMs)} ${what.limit}`;
+    return [{
+      namespace: g.namespace,
+      workflow: g.workflow,
+      subject: g.workflow,
+      severity: s.severity,
+      message,
+      value: g.breached,
+      threshold: s.threshold,
+      renewed: g.uncounted > 0,
+    }];
   });
 }
+
+export const slaViolations = (rows: readonly BreachGroup[], settingsOf: SettingsOf) =>
+  breachFindings(rows, settingsOf, { plural: 'breached their SLA', singular: 'breached its SLA', limit: 'SLA' });
+
+export const executionTimeouts = (rows: readonly BreachGroup[], settingsOf: SettingsOf) =>
+  breachFindings(rows, settingsOf, { plural: 'ran past their timeout', singular: 'ran past its timeout', limit: 'timeout' });

@@ -1,12 +1,15 @@
 /** Pure rules of an alert's life: no I/O, the clock comes in as an argument. */
-import { invalidTransition, notFound } from '../errors.js';
+import { invalidTransition } from '../errors.js';
+
+/** System-wide alerts (components), their rules' settings and health changes belong to this namespace. */
+export const SYSTEM_NAMESPACE = '_system';
 
 export const ALERT_SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
-/** PENDING is internal: a condition seen but not yet held long enough to fire. */
-export const ALERT_STATUSES = ['FIRING', 'ACKNOWLEDGED', 'RESOLVED'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number] | 'PENDING';
+/** PENDING: a condition seen but not yet held long enough to fire (listed only when asked for). */
+export const ALERT_STATUSES = ['PENDING', 'FIRING', 'ACKNOWLEDGED', 'RESOLVED'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** An open alert is one of these; the database keeps at most one per fingerprint. */
 export const OPEN_ALERT_STATUSES: readonly AlertStatus[] = ['PENDING', 'FIRING', 'ACKNOWLEDGED'];
@@ -16,12 +19,20 @@ export const severityRank = (severity: AlertSeverity) => ALERT_SEVERITIES.indexO
 /** What a rule finds about one subject in one round. */
 export interface Finding {
   namespace: string | null;
-  /** What the alert is about within the rule and namespace: a component, an execution, or "". */
+  /** The workflow of an execution-level finding; null for the others. */
+  workflow: string | null;
+  /** What the alert is about within the rule and namespace: a component, a workflow, or "". */
   subject: string;
   severity: AlertSeverity;
   message: string;
   value: number | null;
   threshold: number | null;
+  /**
+   * Rules that count events (breaches): false when the round found only events that an open
+   * alert has already counted. That neither opens nor keeps a firing alert (it resolves once no
+   * new event has come for the hold period); a pending one stays pending while the count holds.
+   */
+  renewed?: boolean;
 }
 
 /** A finding of a named rule. */
@@ -31,6 +42,15 @@ export interface Condition<Rule extends string = string> extends Finding {
 
 export const fingerprintOf = (c: Pick<Condition, 'rule' | 'namespace' | 'subject'>) =>
   `${c.rule}|${c.namespace ?? '*'}|${c.subject}`;
+
+/** The labels routes and silences match on, all strings: '' for no namespace (system-wide) or no workflow. */
+export const labelsOf = (alert: Pick<Alert, 'rule' | 'namespace' | 'workflow' | 'severity' | 'subject'>) => ({
+  rule: alert.rule,
+  namespace: alert.namespace ?? '',
+  workflow: alert.workflow ?? '',
+  severity: alert.severity,
+  subject: alert.subject,
+});
 
 export interface AlertState {
   status: AlertStatus;
@@ -48,6 +68,7 @@ export interface Alert<Rule extends string = string> extends AlertState {
   rule: Rule;
   severity: AlertSeverity;
   namespace: string | null;
+  workflow: string | null;
   subject: string;
   message: string;
   value: number | null;
@@ -103,8 +124,8 @@ export type AlertChange<Rule extends string = string> =
   | { kind: 'discard'; alert: Alert<Rule> };
 
 /**
- * The next step of `alert` (null: none is open for the condition) given whether its condition holds
- * now (`condition` undefined: it is clear); null when there is nothing to write.
+ * The next step of `alert` (null: none is open for the condition) given its condition now
+ * (`condition` undefined: it is clear); null when there is nothing to write.
  */
 export function nextAlert<Rule extends string>(
   alert: Alert<Rule> | null,
@@ -113,14 +134,16 @@ export function nextAlert<Rule extends string>(
   timing: AlertTiming,
   newId: () => string,
 ): AlertChange<Rule> | null {
-  const { state, transition } = advanceAlert(alert, condition !== undefined, now, timing);
+  const holds = condition !== undefined && (alert?.status === 'PENDING' || condition.renewed !== false);
+  const { state, transition } = advanceAlert(alert, holds, now, timing);
   if (transition === 'DISCARDED') return { kind: 'discard', alert: alert! };
   if (!state) return null;
   if (!alert) {
+    const { renewed: _, ...found } = condition!;
     const opened: Alert<Rule> = {
       id: newId(),
-      fingerprint: fingerprintOf(condition!),
-      ...condition!,
+      fingerprint: fingerprintOf(found),
+      ...found,
       ...state,
       acknowledgedAt: null,
       acknowledgedBy: null,
@@ -137,14 +160,14 @@ export function nextAlert<Rule extends string>(
 /**
  * One round's changes: every open alert advanced by whether its condition holds (those of a rule
  * that could not be judged, `unknown`, stay as they are), then a new alert for each condition no
- * open alert has. Pure: the caller writes them.
+ * open alert has, each with its rule's timing in its namespace. Pure: the caller writes them.
  */
 export function planRound<Rule extends string>(
   open: readonly Alert<Rule>[],
   found: readonly Condition<Rule>[],
   unknown: ReadonlySet<Rule>,
   now: Date,
-  timing: AlertTiming,
+  timingOf: (alert: Pick<Alert<Rule>, 'rule' | 'namespace'>) => AlertTiming,
   newId: () => string,
 ): AlertChange<Rule>[] {
   const byFingerprint = new Map(found.map((c) => [fingerprintOf(c), c]));
@@ -153,9 +176,9 @@ export function planRound<Rule extends string>(
     const condition = byFingerprint.get(alert.fingerprint);
     byFingerprint.delete(alert.fingerprint);
     if (!condition && unknown.has(alert.rule)) continue;
-    changes.push(nextAlert(alert, condition, now, timing, newId));
+    changes.push(nextAlert(alert, condition, now, timingOf(alert), newId));
   }
-  for (const condition of byFingerprint.values()) changes.push(nextAlert(null, condition, now, timing, newId));
+  for (const condition of byFingerprint.values()) changes.push(nextAlert(null, condition, now, timingOf(condition), newId));
   return changes.filter((change) => change !== null);
 }
 
@@ -169,10 +192,12 @@ export function acknowledgement(alert: Alert, by: string, now: Date): StatusChan
   return { status: 'ACKNOWLEDGED', acknowledgedAt: now, acknowledgedBy: by };
 }
 
-/** What resolving by hand changes; null when it already is resolved. A pending alert is not visible. */
+/**
+ * What resolving by hand changes; null when it already is resolved. The events an execution-level
+ * alert has counted stay with it: only later ones open a new alert.
+ */
 export function resolution(alert: Alert, now: Date): StatusChange | null {
   if (alert.status === 'RESOLVED') return null;
-  if (alert.status === 'PENDING') throw notFound('Alert', alert.id);
   return { status: 'RESOLVED', resolvedAt: now };
 }
 
@@ -185,6 +210,8 @@ export function alertEventData(alert: Alert) {
     severity: alert.severity,
     status: alert.status,
     namespace: alert.namespace,
+    workflow: alert.workflow,
+    subject: alert.subject,
     message: alert.message,
     value: alert.value,
     threshold: alert.threshold,
@@ -207,7 +234,8 @@ export function alertFromEventData<Rule extends string>(data: Record<string, unk
     severity: data.severity as AlertSeverity,
     status: data.status as AlertStatus,
     namespace: (data.namespace as string | null) ?? null,
-    subject: '',
+    workflow: (data.workflow as string | null) ?? null,
+    subject: String(data.subject ?? ''),
     message: String(data.message),
     value: (data.value as number | null) ?? null,
     threshold: (data.threshold as number | null) ?? null,

@@ -40,6 +40,8 @@ export const EVENT_TYPES = [
   'APPROVAL_REQUESTED',
   'APPROVAL_APPROVED',
   'APPROVAL_REJECTED',
+  'SLA_BREACHED',
+  'TIMEOUT_BREACHED',
   'SYSTEM_HEALTH',
   'SYSTEM_ALERT',
 ] as const;
@@ -67,6 +69,11 @@ export interface ExecutionState {
   id: string;
   status: ExecutionStatus;
   error: string | null;
+  startedAt: Date | null;
+  slaMs: number | null;
+  timeoutMs: number | null;
+  slaBreachedAt: Date | null;
+  timeoutBreachedAt: Date | null;
 }
 
 export interface StepState {
@@ -87,6 +94,8 @@ export type ExecutionPatch = Partial<{
   queuedAt: Date;
   startedAt: Date;
   finishedAt: Date;
+  slaBreachedAt: Date;
+  timeoutBreachedAt: Date;
 }>;
 
 export type StepPatch = Partial<{
@@ -111,6 +120,8 @@ export interface Change {
   execution: ExecutionPatch;
   steps: Map<string, StepPatch>;
   events: NewEvent[];
+  /** Runwatch's own observation, not a report from the engine: the engine's last report time stays. */
+  observed?: true;
 }
 
 export type ExecutionCommand =
@@ -120,6 +131,9 @@ export type ExecutionCommand =
   | { kind: 'fail'; error: string }
   | { kind: 'cancel'; reason: string | null }
   | { kind: 'timeout' };
+
+/** Runwatch's own commands, never an engine's: the alert round records a running execution past its SLA or timeout. */
+export type ObservationCommand = { kind: 'breachSla' } | { kind: 'breachTimeout' };
 
 export type StepCommand =
   | { kind: 'startStep' }
@@ -146,7 +160,7 @@ function checkText(field: string, value: string | null | undefined) {
   }
 }
 
-function checkCommandText(command: ExecutionCommand | StepCommand) {
+function checkCommandText(command: ExecutionCommand | ObservationCommand | StepCommand) {
   for (const [field, value] of Object.entries(command)) {
     if (typeof value === 'string') checkText(field, value);
     if (Array.isArray(value)) {
@@ -184,7 +198,7 @@ function settledSummary(patches: Map<string, StepPatch>) {
 export function applyExecutionCommand(
   execution: ExecutionState,
   steps: StepState[],
-  command: ExecutionCommand,
+  command: ExecutionCommand | ObservationCommand,
   now: Date,
 ): Change | null {
   checkCommandText(command);
@@ -211,10 +225,10 @@ export function applyExecutionCommand(
         );
       }
       const settled = settleOpenSteps(steps, 'SKIPPED', 'SKIPPED', now);
-      return change(
-        { status: 'COMPLETED', finishedAt: now },
-        [{ type: 'EXECUTION_COMPLETED', data: { settledSteps: settledSummary(settled) } }],
-        settled,
+      return finishing(
+        execution,
+        change({ status: 'COMPLETED', finishedAt: now }, [{ type: 'EXECUTION_COMPLETED', data: { settledSteps: settledSummary(settled) } }], settled),
+        now,
       );
     }
 
@@ -237,9 +251,38 @@ export function applyExecutionCommand(
       const data: Record<string, unknown> = { settledSteps: settledSummary(settled) };
       if (command.kind === 'fail') data.error = command.error;
       if (command.kind === 'cancel') data.reason = command.reason;
-      return change({ status: target, error, finishedAt: now }, [{ type, data }], settled);
+      return finishing(execution, change({ status: target, error, finishedAt: now }, [{ type, data }], settled), now);
+    }
+
+    case 'breachSla':
+    case 'breachTimeout': {
+      const found = status === 'RUNNING' || status === 'WAITING_APPROVAL' ? breach(execution, command.kind === 'breachSla' ? 'sla' : 'timeout', now) : null;
+      return found && { ...change(found.patch, [found.event]), observed: true };
     }
   }
+}
+
+/**
+ * The SLA_BREACHED (or TIMEOUT_BREACHED) event of an execution whose running time at `now` is past
+ * its SLA (timeout), unless it has one already: once per execution.
+ */
+function breach(execution: ExecutionState, kind: 'sla' | 'timeout', now: Date): { patch: ExecutionPatch; event: NewEvent } | null {
+  const limitMs = kind === 'sla' ? execution.slaMs : execution.timeoutMs;
+  const recorded = kind === 'sla' ? execution.slaBreachedAt : execution.timeoutBreachedAt;
+  if (recorded || limitMs === null || !execution.startedAt) return null;
+  const durationMs = now.getTime() - execution.startedAt.getTime();
+  if (durationMs <= limitMs) return null;
+  const overMs = durationMs - limitMs;
+  return kind === 'sla'
+    ? { patch: { slaBreachedAt: now }, event: { type: 'SLA_BREACHED', data: { durationMs, slaMs: limitMs, overMs } } }
+    : { patch: { timeoutBreachedAt: now }, event: { type: 'TIMEOUT_BREACHED', data: { durationMs, timeoutMs: limitMs, overMs } } };
+}
+
+/** An execution that finishes over its SLA records the breach in the same change, before its final event. */
+function finishing(execution: ExecutionState, final: Change, now: Date): Change {
+  const found = breach(execution, 'sla', now);
+  if (!found) return final;
+  return { ...final, execution: { ...final.execution, ...found.patch }, events: [found.event, ...final.events] };
 }
 
 function requireExecution(execution: ExecutionState, action: string, allowed: ExecutionStatus[]) {

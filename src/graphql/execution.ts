@@ -77,6 +77,16 @@ builder.node(ExecutionRef, {
         return e.slaMs !== null && duration !== null && duration > e.slaMs;
       },
     }),
+    slaBreachedAt: t.expose('slaBreachedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When Runwatch recorded that it ran past its SLA (its SLA_BREACHED event): at the finish, or at the alert round that saw it running over.',
+    }),
+    timeoutBreachedAt: t.expose('timeoutBreachedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the alert round saw it still open past its timeoutMs (its TIMEOUT_BREACHED event).',
+    }),
     steps: t.field({
       type: [StepRef],
       description: 'In position order.',

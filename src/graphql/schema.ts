@@ -9,6 +9,7 @@ import './ingest.js';
 import './metrics.js';
 import './health.js';
 import './alert.js';
+import './alert-rule.js';
 import './apikey.js';
 
 /** The whole API, assembled from one file per type. */

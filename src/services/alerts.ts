@@ -1,16 +1,24 @@
 /**
- * Alerts: each round runs the rules (src/services/alert-rules.ts) against the health and the data,
+ * Alerts: each round records the breaches of running executions, runs the rules
+ * (src/services/alert-rules.ts) against the health and the data with each namespace's settings,
  * plans every alert's transition (pure, src/domain/alerts.ts) and applies them in one transaction
- * with their SYSTEM_ALERT / SYSTEM_HEALTH events, then wakes every instance's feeds after commit.
- * The loop runs on every instance but evaluates on one at a time: each round takes a
- * transaction-scoped advisory lock or skips. While the database is down, its own alert is kept in
- * memory, pushed to this instance's subscribers, and written once it is back.
+ * with the links to their executions, their SYSTEM_ALERT / SYSTEM_HEALTH events and the
+ * notifications' plan, then wakes every instance's feeds after commit.
+ *
+ * One instance leads: it holds a session lock (src/db/client.ts) and runs a round every interval;
+ * the others stand by and try to take the lock every interval, which Postgres frees when the
+ * leader's session ends. Each round also takes a transaction-scoped lock, and the first round of a
+ * new leader within half an interval of the old one's last round is skipped, so an interval is
+ * never counted twice. While the database is down, its own alert is kept in memory, pushed to this
+ * instance's subscribers, and written once it is back.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import {
   alertsByIds,
   deleteAlert,
+  executionsOfAlerts,
   insertAlert,
   lastRound,
   listAlerts,
@@ -20,41 +28,39 @@ import {
   recordRound,
   tryLockRound,
   updateAlert,
+  updateAlerts,
   type AlertFilter,
+  type RoundState,
 } from '../db/alerts.js';
-import type { Db } from '../db/client.js';
+import type { Db, SessionLock } from '../db/client.js';
 import { appendSystemEvent } from '../db/events.js';
 import type { NamespaceScope } from '../db/query.js';
 import type { AlertRow } from '../db/schema.js';
 import {
   acknowledgement,
   alertEventData,
-  alertFromEventData,
-  fingerprintOf,
-  nextAlert,
   planRound,
   resolution,
   severityRank,
-  type Alert,
+  SYSTEM_NAMESPACE,
   type AlertChange,
   type AlertSeverity,
-  type AlertTiming,
   type Condition,
   type StatusChange,
 } from '../domain/alerts.js';
-import type { AlertSettings } from '../domain/alert-rules.js';
-import type { EventPosition } from '../domain/cursors.js';
+import type { EventPosition, ExecutionPosition } from '../domain/cursors.js';
 import type { SystemHealth } from '../domain/health.js';
 import { badInput, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { ALERT_RULES, alertSettings, COMPONENT_UNHEALTHY, type AlertRule, type AlertRuleDefinition, type RoundInput } from './alert-rules.js';
+import { alertFeed, createOutageAlerts } from './alert-feed.js';
+import { ALERT_RULES, type AlertRule, type AlertRuleDefinition, type RoundInput, type RoundSettings } from './alert-rules.js';
+import { createAlertSettings } from './alert-settings.js';
 import type { EventBus } from './bus.js';
-import { liveEvents, type LiveFeedOptions } from './events.js';
-import type { Clock } from './executions.js';
+import type { LiveFeedOptions } from './events.js';
+import type { Clock, ExecutionService } from './executions.js';
 import { databaseUnreachable, type HealthService } from './health.js';
 
-/** Global alerts (components) and health changes live in this namespace's event stream. */
-export const SYSTEM_NAMESPACE = '_system';
+export { SYSTEM_NAMESPACE };
 
 /** What a round (or an acknowledgement) changed, in the order it happened. */
 export interface AlertChanges {
@@ -64,10 +70,18 @@ export interface AlertChanges {
   health: SystemHealth | null;
 }
 
+/**
+ * Notifications (the notify side): `plan` runs in each round's transaction after its changes and
+ * writes what must be sent; `deliverDue` runs after commit on the leader and sends it.
+ */
+export interface AlertNotifier {
+  plan(tx: Db, round: { now: Date }): Promise<void>;
+  deliverDue(): Promise<void>;
+}
+
 /** What a round found, before it is written. */
 interface Round {
-  now: Date;
-  health: SystemHealth;
+  input: RoundInput;
   found: Condition<AlertRule>[];
   /** Rules whose query failed this round. */
   unknown: ReadonlySet<AlertRule>;
@@ -82,23 +96,30 @@ interface Deps {
   config: Pick<Config, 'alerts' | 'health'>;
   logger: Logger;
   health: HealthService;
+  executions: Pick<ExecutionService, 'ingest'>;
+  /** The lock whose holder leads the rounds. */
+  leadership: SessionLock;
+  notifier?: AlertNotifier;
 }
 
 const asDb = (tx: unknown) => tx as Db;
 const streamOf = (alert: AlertRow) => alert.namespace ?? SYSTEM_NAMESPACE;
+const rules: readonly AlertRuleDefinition<AlertRule>[] = ALERT_RULES;
 
 /**
- * What every rule finds now. A rule whose query fails is reported as unknown, so its open alerts
- * are left as they are this round (neither bumped nor resolved) while the other rules go on.
+ * What every rule finds now, in each namespace where it is enabled. A rule whose query fails is
+ * reported as unknown, so its open alerts are left as they are this round while the others go on.
  */
 async function findConditions(input: RoundInput, log: Logger) {
   const found: Condition<AlertRule>[] = [];
   const unknown = new Set<AlertRule>();
-  const rules: readonly AlertRuleDefinition<AlertRule>[] = ALERT_RULES;
   for (const rule of rules) {
+    const settingsOf = (namespace: string | null) => input.settings.of(rule.id, namespace);
     try {
-      const findings = rule.evaluate(await rule.query(input), input.settings, input.now);
-      for (const finding of findings) found.push({ rule: rule.id, ...finding });
+      await rule.record?.(input);
+      for (const finding of rule.evaluate(await rule.query(input), settingsOf)) {
+        if (settingsOf(finding.namespace).enabled) found.push({ rule: rule.id, ...finding });
+      }
     } catch (error) {
       unknown.add(rule.id);
       log.warn({ err: error, rule: rule.id }, 'an alert rule failed; its alerts stay as they are this round');
@@ -107,19 +128,35 @@ async function findConditions(input: RoundInput, log: Logger) {
   return { found, unknown };
 }
 
-/** Writes one planned change; the alert as written when subscribers must hear of it, else null. */
-async function writeChange(tx: Db, change: AlertChange<AlertRule>): Promise<AlertRow | null> {
-  if (change.kind === 'discard') {
-    await deleteAlert(tx, change.alert.id);
-    return null;
+/**
+ * Writes a round's planned changes (the updates of open alerts in one statement); returns the
+ * alerts as written that subscribers must hear of, in plan order.
+ */
+async function writeChanges(tx: Db, changes: readonly AlertChange<AlertRule>[]): Promise<AlertRow[]> {
+  const announced: AlertRow[] = [];
+  const updates: AlertRow[] = [];
+  for (const change of changes) {
+    if (change.kind === 'discard') {
+      await deleteAlert(tx, change.alert.id);
+      continue;
+    }
+    if (change.kind === 'update') updates.push(change.alert);
+    // Null when an open alert with its fingerprint exists already (written by another instance).
+    const written = change.kind === 'open' ? await insertAlert(tx, change.alert) : change.alert;
+    if (written && change.transition) announced.push(written);
   }
-  if (change.kind === 'open') {
-    const inserted = await insertAlert(tx, change.alert);
-    return inserted && change.transition ? inserted : null;
+  await updateAlerts(tx, updates);
+  return announced;
+}
+
+/** Writes the alerts kept through an outage; every instance kept its own copy, so the first to write one announces it. */
+async function writeUnwritten(tx: Db, unwritten: readonly AlertRow[]): Promise<AlertRow[]> {
+  const written: AlertRow[] = [];
+  for (const alert of unwritten) {
+    const inserted = await insertAlert(tx, alert);
+    if (inserted && inserted.status !== 'PENDING') written.push(inserted);
   }
-  const { id, ...fields } = change.alert;
-  const updated = await updateAlert(tx, id, fields);
-  return change.transition ? updated : null;
+  return written;
 }
 
 /** Appends the events of what changed, in the same transaction. */
@@ -141,82 +178,135 @@ function announce(bus: EventBus, changes: AlertChanges) {
   for (const namespace of streams) bus.publish({ namespace, executionId: null });
 }
 
-/**
- * Applies one round inside its transaction (which holds the round lock): the alerts kept through
- * an outage first, then the planned transitions of every open alert and new condition, the
- * round's state and the events of all of it. Returns what changed.
- */
-async function applyRound(tx: Db, round: Round, timing: AlertTiming): Promise<AlertChanges> {
-  const changed: AlertRow[] = [];
-  for (const alert of round.unwritten) {
-    // Every instance kept its own copy during the outage: the first to write it announces it.
-    const inserted = await insertAlert(tx, alert);
-    if (inserted && inserted.status !== 'PENDING') changed.push(inserted);
-  }
-  for (const change of planRound(await openAlerts(tx), round.found, round.unknown, round.now, timing, randomUUID)) {
-    const written = await writeChange(tx, change);
-    if (written) changed.push(written);
-  }
-  const previous = await lastRound(tx);
-  await recordRound(tx, round.now, round.health.status);
-  const changes = { alerts: changed, health: previous?.healthStatus !== round.health.status ? round.health : null };
-  await recordChanges(tx, changes, round.now);
-  return changes;
-}
+/** A new leader's round within half an interval of the old leader's last one would count that interval twice. */
+const tooSoonAfterAnotherLeader = (previous: RoundState | null, instanceId: string, now: Date, intervalMs: number) =>
+  previous !== null && previous.leaderId !== instanceId && now.getTime() - previous.lastEvaluatedAt.getTime() < intervalMs / 2;
 
-/** The rules, the alerts' lifecycle and storage, the round loop and the alert feed. */
+/** This process in the round state: host, pid and a few random characters (several apps may share a process in tests). */
+const newInstanceId = () => `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
+
+/** The rules, the alerts' lifecycle and storage, the leader's round loop and the alert feed. */
 export function createAlertService(deps: Deps) {
-  const { db, bus, clock, config, health } = deps;
+  const { db, bus, clock, config, health, leadership, notifier } = deps;
   const log = deps.logger.child({ component: 'alerts' });
-  const timing: AlertTiming = { pendingMs: config.alerts.pendingMs, holdMs: config.alerts.holdMs };
-  const settings = alertSettings(config);
-  const outage = createOutageAlerts(timing, settings);
+  const instanceId = newInstanceId();
+  const settings = createAlertSettings({ db, clock, config });
+  let lastSettings: RoundSettings = settings.defaultsOnly();
+  const outage = createOutageAlerts(() => lastSettings);
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
+  let leading: boolean | null = null;
 
-  /** One round of the alert rules; false when another instance holds the round or the database is down. */
-  async function evaluate(): Promise<boolean> {
+  /** Applies one round inside its transaction (which holds the round lock); null when it must not count. */
+  async function applyRound(tx: Db, round: Round): Promise<AlertChanges | null> {
+    const { now, health: current } = round.input;
+    const previous = await lastRound(tx);
+    if (tooSoonAfterAnotherLeader(previous, instanceId, now, config.alerts.intervalMs)) return null;
+    const changed = await writeUnwritten(tx, round.unwritten);
+    const timingOf = (alert: { rule: string; namespace: string | null }) => round.input.settings.of(alert.rule, alert.namespace);
+    changed.push(...(await writeChanges(tx, planRound(await openAlerts(tx), round.found, round.unknown, now, timingOf, randomUUID))));
+    for (const rule of rules) {
+      if (!round.unknown.has(rule.id)) await rule.link?.(tx, { ...round.input, db: tx }, round.found.filter((c) => c.rule === rule.id));
+    }
+    const leaderSince = previous?.leaderId === instanceId ? previous.leaderSince : now;
+    await recordRound(tx, { lastEvaluatedAt: now, healthStatus: current.status, leaderId: instanceId, leaderSince, rounds: (previous?.rounds ?? 0) + 1 });
+    const changes = { alerts: changed, health: previous?.healthStatus !== current.status ? current : null };
+    await recordChanges(tx, changes, now);
+    await notifier?.plan(tx, { now });
+    return changes;
+  }
+
+  /** The health now, or null (the outage tracked) while the database cannot be reached. */
+  async function observe() {
     const now = clock.now();
     const current = await health.refresh();
-    if (databaseUnreachable(current)) {
-      outage.track(current, now);
-      return false;
-    }
-    const { found, unknown } = await findConditions({ db, now, health: current, settings }, log);
-    const round: Round = { now, health: current, found, unknown, unwritten: outage.unwritten() };
-    const changes = await db.transaction(async (tx) => ((await tryLockRound(asDb(tx))) ? applyRound(asDb(tx), round, timing) : null));
+    if (!databaseUnreachable(current)) return { now, current };
+    outage.track(current, now);
+    return null;
+  }
+
+  /** One round of the alert rules; false when another round holds the lock or this one must not count. */
+  async function round(now: Date, current: SystemHealth): Promise<boolean> {
+    lastSettings = await settings.forRound();
+    const input: RoundInput = { db, now, health: current, settings: lastSettings, executions: deps.executions };
+    const { found, unknown } = await findConditions(input, log);
+    const unwritten = outage.unwritten();
+    const changes = await db.transaction(async (tx) =>
+      (await tryLockRound(asDb(tx))) ? applyRound(asDb(tx), { input, found, unknown, unwritten }) : null,
+    );
     if (!changes) return false;
-    outage.written(round.unwritten);
+    outage.written(unwritten);
     announce(bus, changes);
+    await notifier?.deliverDue().catch((error: unknown) => log.warn({ err: error }, 'delivering notifications failed; retrying next round'));
     return true;
   }
 
-  async function change(id: string, scope: NamespaceScope, patch: (alert: AlertRow, now: Date) => StatusChange | null) {
-    const now = clock.now();
-    const result = await db.transaction(async (tx) => {
+  /** Writes and announces what `patch` changes, after the round lock: never in the middle of a round. */
+  async function writeOutsideRound<T>(now: Date, patch: (tx: Db) => Promise<{ result: T; changes: AlertChanges | null }>) {
+    const { result, changes } = await db.transaction(async (tx) => {
       // The round's lock, taken before any write: the two never interleave (no lost
       // acknowledgement, no deadlock) and system events keep their seq order.
       await lockRound(asDb(tx));
-      const alert = await lockAlert(asDb(tx), id, scope);
+      const written = await patch(asDb(tx));
+      if (written.changes) await recordChanges(asDb(tx), written.changes, now);
+      return written;
+    });
+    if (changes) announce(bus, changes);
+    return result;
+  }
+
+  function change(id: string, scope: NamespaceScope, patch: (alert: AlertRow, now: Date) => StatusChange | null) {
+    const now = clock.now();
+    return writeOutsideRound(now, async (tx) => {
+      const alert = await lockAlert(tx, id, scope);
       if (!alert) throw notFound('Alert', id);
       const changes = patch(alert, now);
-      if (!changes) return { alert, changes: null };
-      const updated = await updateAlert(asDb(tx), id, changes);
-      const recorded: AlertChanges = { alerts: [updated], health: null };
-      await recordChanges(asDb(tx), recorded, now);
-      return { alert: updated, changes: recorded };
+      if (!changes) return { result: alert, changes: null };
+      const updated = await updateAlert(tx, id, changes);
+      return { result: updated, changes: { alerts: [updated], health: null } };
     });
-    if (result.changes) announce(bus, result.changes);
-    return result.alert;
+  }
+
+  /** A standby writes what it kept through an outage; the leader does so in its round. */
+  async function writeOutageAlerts() {
+    const unwritten = outage.unwritten();
+    if (unwritten.length === 0) return;
+    await writeOutsideRound(clock.now(), async (tx) => ({ result: null, changes: { alerts: await writeUnwritten(tx, unwritten), health: null } }));
+    outage.written(unwritten);
+  }
+
+  /** One tick of the loop: the leader runs a round, a standby tries to become the leader. */
+  async function tick() {
+    const seen = await observe();
+    if (!seen) return;
+    const leads = await leadership.hold().catch((error: unknown) => {
+      log.warn({ err: error }, 'could not check the alert leadership; standing by this round');
+      return false;
+    });
+    if (leads !== leading) log.info({ instanceId }, leads ? 'leading the alert rounds' : 'standing by: another instance leads the alert rounds');
+    leading = leads;
+    if (leads) await round(seen.now, seen.current);
+    else await writeOutageAlerts();
   }
 
   return {
-    evaluate,
+    instanceId,
+    settings,
+
+    /** One round now, whether or not this instance leads (the loop only runs them as the leader); false when it did not count. */
+    async evaluate(): Promise<boolean> {
+      const seen = await observe();
+      return seen ? round(seen.now, seen.current) : false;
+    },
 
     list: (filter: AlertFilter, scope: NamespaceScope, after: { firstSeenAt: Date; id: string } | null, limit: number) =>
       listAlerts(db, filter, scope, after, limit),
 
     byIds: (ids: readonly string[], scope: NamespaceScope) => alertsByIds(db, ids, scope),
+
+    /** The executions behind each alert, a page of `limit` (+1) each. */
+    executionsOf: (alertIds: readonly string[], scope: NamespaceScope, after: ExecutionPosition | null, limit: number) =>
+      executionsOfAlerts(db, alertIds, scope, after, limit),
 
     acknowledge(id: string, by: string, scope: NamespaceScope) {
       if (by.trim() === '') throw badInput('by must not be empty', { field: 'by' });
@@ -230,14 +320,14 @@ export function createAlertService(deps: Deps) {
       alertFeed(live, outage, start, severityRank(minSeverity), scope, signal),
 
     start() {
-      const tick = () => {
-        running ??= evaluate()
+      const run = () => {
+        running ??= tick()
           .catch((error: unknown) => log.warn({ err: error }, 'alert evaluation failed; retrying next round'))
           .finally(() => (running = null));
       };
-      timer = setInterval(tick, config.alerts.intervalMs);
+      timer = setInterval(run, config.alerts.intervalMs);
       timer.unref();
-      tick();
+      run();
     },
 
     async stop() {
@@ -248,73 +338,3 @@ export function createAlertService(deps: Deps) {
 }
 
 export type AlertService = ReturnType<typeof createAlertService>;
-
-/** The database's own COMPONENT_UNHEALTHY alert while it cannot be written, and who hears of it. */
-function createOutageAlerts(timing: AlertTiming, settings: AlertSettings) {
-  const unwritten = new Map<string, AlertRow>();
-  const listeners = new Set<(alert: AlertRow) => void>();
-  return {
-    track(current: SystemHealth, now: Date) {
-      const database = current.components.filter((c) => c.component === 'database');
-      for (const finding of COMPONENT_UNHEALTHY.evaluate(database, settings, now)) {
-        const condition: Condition<AlertRule> = { rule: COMPONENT_UNHEALTHY.id, ...finding };
-        const fingerprint = fingerprintOf(condition);
-        const change = nextAlert<AlertRule>(unwritten.get(fingerprint) ?? null, condition, now, timing, randomUUID);
-        if (!change || change.kind === 'discard') continue;
-        unwritten.set(fingerprint, change.alert);
-        if (change.transition === 'FIRED') for (const listener of listeners) listener(change.alert);
-      }
-    },
-    unwritten: () => [...unwritten.values()],
-    /** Forgets the alerts a committed round wrote (unless they changed since). */
-    written(alerts: readonly AlertRow[]) {
-      for (const alert of alerts) if (unwritten.get(alert.fingerprint) === alert) unwritten.delete(alert.fingerprint);
-    },
-    subscribe(listener: (alert: AlertRow) => void) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
-  };
-}
-
-/**
- * The alert feed: SYSTEM_ALERT events from the log, and meanwhile, for readers of every namespace,
- * the alerts of a database outage that cannot reach the log until it is back.
- */
-async function* alertFeed(
-  live: LiveFeedOptions,
-  outage: ReturnType<typeof createOutageAlerts>,
-  start: EventPosition,
-  minRank: number,
-  scope: NamespaceScope,
-  signal: AbortSignal,
-): AsyncGenerator<Alert<AlertRule>> {
-  const pushed: AlertRow[] = [];
-  let wake: (() => void) | null = null;
-  const stopListening = outage.subscribe((alert) => {
-    if (scope === null) pushed.push(alert);
-    wake?.();
-  });
-  const events = liveEvents(live, { types: ['SYSTEM_ALERT'] }, scope, start);
-  // Unsubscribing must end the wait below at once, not at the next alert.
-  signal.addEventListener('abort', () => wake?.(), { once: true });
-  let pending = events.next();
-  try {
-    while (!signal.aborted) {
-      while (pushed.length) {
-        const alert = pushed.shift()!;
-        if (severityRank(alert.severity) >= minRank) yield alert;
-      }
-      const next = await Promise.race([pending, new Promise<null>((resolve) => (wake = () => resolve(null)))]);
-      wake = null;
-      if (next === null) continue;
-      if (next.done) return;
-      pending = events.next();
-      const alert = alertFromEventData<AlertRule>(next.value.data as Record<string, unknown>);
-      if (severityRank(alert.severity) >= minRank) yield alert;
-    }
-  } finally {
-    stopListening();
-    await events.return!();
-  }
-}

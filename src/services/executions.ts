@@ -9,6 +9,7 @@ import {
   type Change,
   type ExecutionCommand,
   type NewEvent,
+  type ObservationCommand,
   type StepCommand,
 } from '../domain/lifecycle.js';
 import { changeDelta, createdDelta, type RollupDelta } from '../domain/metrics.js';
@@ -21,7 +22,7 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() };
 
-const namespaceName = z
+export const namespaceName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -57,7 +58,7 @@ const inScope = (scope: NamespaceScope, namespace: string) => scope === null || 
 /** One engine command; ids are database ids. */
 export type IngestCommand =
   | { kind: 'createExecution'; input: CreateExecutionInput }
-  | { kind: 'executionCommand'; executionId: string; command: ExecutionCommand }
+  | { kind: 'executionCommand'; executionId: string; command: ExecutionCommand | ObservationCommand }
   | { kind: 'stepCommand'; stepId: string; command: StepCommand };
 
 /** A command ready to apply: a create's input already parsed (outside the transaction), or why it cannot apply. */
@@ -156,6 +157,8 @@ class Batch {
       finishedAt: null,
       updatedAt: now,
       lastSeq: 0,
+      slaBreachedAt: null,
+      timeoutBreachedAt: null,
     };
     const steps: StepRow[] = input.steps.map((step, position) => ({
       id: randomUUID(),
@@ -192,7 +195,7 @@ class Batch {
     const steps = this.steps.get(execution.id)!;
     const decided = decide(execution, steps);
     if (!decided) return execution;
-    const next: ExecutionRow = { ...execution, ...decided.execution, updatedAt: this.now };
+    const next: ExecutionRow = { ...execution, ...decided.execution, updatedAt: decided.observed ? execution.updatedAt : this.now };
     this.steps.set(
       execution.id,
       steps.map((step) => {

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { lastRound } from '../db/alerts.js';
 import type { Database } from '../db/client.js';
 import { lateOpenExecutions, oldestHeldBackEvent, queueLength } from '../db/health.js';
+import { formatDuration } from '../domain/durations.js';
 import { grade, healthKey, worstOf, type ComponentHealth, type SystemHealth } from '../domain/health.js';
 import type { Clock } from './executions.js';
 
@@ -27,9 +28,12 @@ interface Deps {
 /** What a check found; the service adds the component's name, since when it is so, and when. */
 type Reading = Pick<ComponentHealth, 'status' | 'message'> & Partial<Pick<ComponentHealth, 'latencyMs' | 'observedValue' | 'threshold'>>;
 
+/** What the checks read: the service's dependencies and when it started (by its clock). */
+type CheckDeps = Deps & { startedAt: Date };
+
 interface HealthComponent {
   name: string;
-  check(deps: Deps, now: Date): Promise<Reading>;
+  check(deps: CheckDeps, now: Date): Promise<Reading>;
 }
 
 async function checkDatabase({ database, config }: Deps): Promise<Reading> {
@@ -55,7 +59,7 @@ async function checkQueue({ database, config }: Deps, now: Date): Promise<Readin
   const ageMs = oldestQueuedAt ? now.getTime() - oldestQueuedAt.getTime() : 0;
   const { queueDepthThreshold: threshold, queueAgeDegradedMs, queueAgeUnhealthyMs } = config.health;
   const status = worstOf([grade(depth, threshold, threshold * 10), grade(ageMs, queueAgeDegradedMs, queueAgeUnhealthyMs)]);
-  return { status, message: `${depth} queued, oldest ${Math.round(ageMs / 1000)} s`, observedValue: depth, threshold };
+  return { status, message: `${depth} queued, oldest ${formatDuration(ageMs)}`, observedValue: depth, threshold };
 }
 
 async function checkEvents({ database, config, live }: Deps, now: Date): Promise<Reading> {
@@ -78,12 +82,25 @@ async function checkEvents({ database, config, live }: Deps, now: Date): Promise
   return { status, message: parts.filter(Boolean).join(', '), latencyMs, observedValue: heldMs, threshold: heldBackThreshold };
 }
 
-async function checkMonitor({ database, config }: Deps, now: Date): Promise<Reading> {
-  const last = (await lastRound(database.db))?.lastEvaluatedAt;
-  const { intervalMs } = config.alerts;
-  const ageMs = last ? now.getTime() - last.getTime() : 0;
-  const status = last ? grade(ageMs, intervalMs * 3, intervalMs * 10) : 'HEALTHY';
-  const message = last ? `last evaluation ${Math.round(ageMs / 1000)} s ago` : 'first evaluation pending';
+/**
+ * The last round by any instance, and who leads. An instance with MONITOR_ENABLED=false cannot
+ * tell whether another one is meant to evaluate, so without recent rounds it says DEGRADED (not
+ * UNHEALTHY) and that evaluation is off here; before any round, the first is given 3 intervals.
+ */
+async function checkMonitor({ database, config, startedAt }: CheckDeps, now: Date): Promise<Reading> {
+  const last = await lastRound(database.db);
+  const { intervalMs, enabled } = config.alerts;
+  const ageMs = Math.max(0, now.getTime() - (last?.lastEvaluatedAt ?? startedAt).getTime());
+  const status = grade(ageMs, intervalMs * 3, enabled ? intervalMs * 10 : Infinity);
+  const off = enabled ? '' : '; alert evaluation is off on this instance (MONITOR_ENABLED=false)';
+  const leader = last && `leader ${last.leaderId ?? 'unknown'} since ${last.leaderSince?.toISOString() ?? 'unknown'}, round ${last.rounds}`;
+  let message: string;
+  if (status !== 'HEALTHY') {
+    const intervals = Math.floor(ageMs / intervalMs);
+    message = `no instance has evaluated the alert rules for ${intervals} intervals (${formatDuration(ageMs)})${leader ? `; last: ${leader}` : ''}${off}`;
+  } else {
+    message = leader ? `${leader}, last evaluation ${formatDuration(ageMs)} ago${off}` : `first evaluation pending${off}`;
+  }
   return { status, message, observedValue: ageMs, threshold: intervalMs * 3 };
 }
 
@@ -101,6 +118,7 @@ export const databaseUnreachable = (health: SystemHealth) => health.components[0
 
 /** Checks the components, caches the result for a short time and tells when it changes. */
 export function createHealthService(deps: Deps) {
+  const checkDeps: CheckDeps = { ...deps, startedAt: deps.clock.now() };
   const since = new Map<string, { status: ComponentHealth['status']; since: Date }>();
   let cached: { health: SystemHealth; at: number } | null = null;
   let checking: Promise<SystemHealth> | null = null;
@@ -115,13 +133,13 @@ export function createHealthService(deps: Deps) {
   async function check(): Promise<SystemHealth> {
     const now = deps.clock.now();
     const [first, ...dependent] = COMPONENTS;
-    const database = component(first.name, await first.check(deps, now), now);
+    const database = component(first.name, await first.check(checkDeps, now), now);
     const components = [database];
     for (const { name, check } of dependent) {
       const reading: Reading =
         database.status === 'UNHEALTHY'
           ? { status: 'DEGRADED', message: 'unknown: the database is unreachable' }
-          : await check(deps, now).catch((error: unknown) => ({ status: 'DEGRADED' as const, message: `check failed: ${(error as Error).message}` }));
+          : await check(checkDeps, now).catch((error: unknown) => ({ status: 'DEGRADED' as const, message: `check failed: ${(error as Error).message}` }));
       components.push(component(name, reading, now));
     }
     return { status: worstOf(components.map((c) => c.status)), checkedAt: now, components };

@@ -14,6 +14,17 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment RuleFields on AlertRuleSettings {\n    rule namespace systemWide\n    enabled { value source } severity { value source } threshold { value source } windowMs { value source }\n    minSample { value source } pendingMs { value source } holdMs { value source }\n  }\n": typeof types.RuleFieldsFragmentDoc,
+    "query AlertRules($namespace: String) { alertRules(namespace: $namespace) { ...RuleFields } }": typeof types.AlertRulesDocument,
+    "mutation SetAlertRule($input: SetAlertRuleInput!) { setAlertRule(input: $input) { ...RuleFields } }": typeof types.SetAlertRuleDocument,
+    "mutation ResetAlertRule($namespace: String!, $rule: AlertRuleName!) { resetAlertRule(namespace: $namespace, rule: $rule) { ...RuleFields } }": typeof types.ResetAlertRuleDocument,
+    "query RuleOpenAlerts { alerts(status: [PENDING, FIRING], first: 100) { edges { node { rule namespace status value threshold severity } } } }": typeof types.RuleOpenAlertsDocument,
+    "\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n": typeof types.GroupedAlertsDocument,
+    "\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n": typeof types.AlertExecutionsPageDocument,
+    "mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }": typeof types.StormIngestDocument,
+    "\n  query BreachHistory($id: ID!) {\n    execution(id: $id) { slaBreachedAt timeoutBreachedAt events(first: 50) { edges { node { seq type data } } } }\n  }\n": typeof types.BreachHistoryDocument,
+    "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n": typeof types.BreachEventsDocument,
+    "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }": typeof types.ResolveGroupedDocument,
     "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": typeof types.BrowserAlertsDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": typeof types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
@@ -47,6 +58,8 @@ type Documents = {
     "mutation IngestOk($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": typeof types.IngestOkDocument,
     "\n  query IngestLog($id: ID!) {\n    execution(id: $id) {\n      status error\n      steps { ...IngestStep }\n      events(first: 500) { edges { node { seq type stepId data } } }\n    }\n  }\n": typeof types.IngestLogDocument,
     "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": typeof types.IngestCountsDocument,
+    "query LeaderHealth { health { components { component status message } } }": typeof types.LeaderHealthDocument,
+    "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }": typeof types.LeaderQueueAlertsDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": typeof types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": typeof types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": typeof types.MetricsWindowDocument,
@@ -65,12 +78,12 @@ type Documents = {
     "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n": typeof types.MetricsStepFailDocument,
     "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }": typeof types.MetricsStepSkipDocument,
     "subscription MetricsSubscribe { events { id } }": typeof types.MetricsSubscribeDocument,
-    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": typeof types.MonitoringAlertsDocument,
+    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": typeof types.MonitoringAlertsDocument,
     "\n  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }\n": typeof types.MonitoringHealthDocument,
     "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }": typeof types.MonitoringAcknowledgeDocument,
     "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": typeof types.MonitoringResolveDocument,
     "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n": typeof types.MonitoringAlertEventsDocument,
-    "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }": typeof types.MonitoringLiveAlertsDocument,
+    "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }": typeof types.MonitoringLiveAlertsDocument,
     "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": typeof types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": typeof types.ActiveProgressDocument,
@@ -83,6 +96,17 @@ type Documents = {
     "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": typeof types.TransitionsCountExecutionsDocument,
 };
 const documents: Documents = {
+    "\n  fragment RuleFields on AlertRuleSettings {\n    rule namespace systemWide\n    enabled { value source } severity { value source } threshold { value source } windowMs { value source }\n    minSample { value source } pendingMs { value source } holdMs { value source }\n  }\n": types.RuleFieldsFragmentDoc,
+    "query AlertRules($namespace: String) { alertRules(namespace: $namespace) { ...RuleFields } }": types.AlertRulesDocument,
+    "mutation SetAlertRule($input: SetAlertRuleInput!) { setAlertRule(input: $input) { ...RuleFields } }": types.SetAlertRuleDocument,
+    "mutation ResetAlertRule($namespace: String!, $rule: AlertRuleName!) { resetAlertRule(namespace: $namespace, rule: $rule) { ...RuleFields } }": types.ResetAlertRuleDocument,
+    "query RuleOpenAlerts { alerts(status: [PENDING, FIRING], first: 100) { edges { node { rule namespace status value threshold severity } } } }": types.RuleOpenAlertsDocument,
+    "\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n": types.GroupedAlertsDocument,
+    "\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n": types.AlertExecutionsPageDocument,
+    "mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }": types.StormIngestDocument,
+    "\n  query BreachHistory($id: ID!) {\n    execution(id: $id) { slaBreachedAt timeoutBreachedAt events(first: 50) { edges { node { seq type data } } } }\n  }\n": types.BreachHistoryDocument,
+    "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n": types.BreachEventsDocument,
+    "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }": types.ResolveGroupedDocument,
     "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": types.BrowserAlertsDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
@@ -116,6 +140,8 @@ const documents: Documents = {
     "mutation IngestOk($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": types.IngestOkDocument,
     "\n  query IngestLog($id: ID!) {\n    execution(id: $id) {\n      status error\n      steps { ...IngestStep }\n      events(first: 500) { edges { node { seq type stepId data } } }\n    }\n  }\n": types.IngestLogDocument,
     "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": types.IngestCountsDocument,
+    "query LeaderHealth { health { components { component status message } } }": types.LeaderHealthDocument,
+    "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }": types.LeaderQueueAlertsDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": types.MetricsWindowDocument,
@@ -134,12 +160,12 @@ const documents: Documents = {
     "\n  mutation MetricsStepFail($id: ID!, $retry: Boolean) { failStep(stepId: $id, error: \"nope\", retry: $retry) { id attempt status } }\n": types.MetricsStepFailDocument,
     "mutation MetricsStepSkip($id: ID!) { skipStep(stepId: $id) { id } }": types.MetricsStepSkipDocument,
     "subscription MetricsSubscribe { events { id } }": types.MetricsSubscribeDocument,
-    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": types.MonitoringAlertsDocument,
+    "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n": types.MonitoringAlertsDocument,
     "\n  query MonitoringHealth { health { status checkedAt components { component status message latencyMs observedValue threshold since checkedAt } } }\n": types.MonitoringHealthDocument,
     "mutation MonitoringAcknowledge($id: ID!, $by: String!) { acknowledgeAlert(id: $id, by: $by) { id status acknowledgedBy } }": types.MonitoringAcknowledgeDocument,
     "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": types.MonitoringResolveDocument,
     "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n": types.MonitoringAlertEventsDocument,
-    "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }": types.MonitoringLiveAlertsDocument,
+    "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }": types.MonitoringLiveAlertsDocument,
     "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": types.ActiveProgressDocument,
@@ -166,6 +192,50 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RuleFields on AlertRuleSettings {\n    rule namespace systemWide\n    enabled { value source } severity { value source } threshold { value source } windowMs { value source }\n    minSample { value source } pendingMs { value source } holdMs { value source }\n  }\n"): (typeof documents)["\n  fragment RuleFields on AlertRuleSettings {\n    rule namespace systemWide\n    enabled { value source } severity { value source } threshold { value source } windowMs { value source }\n    minSample { value source } pendingMs { value source } holdMs { value source }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AlertRules($namespace: String) { alertRules(namespace: $namespace) { ...RuleFields } }"): (typeof documents)["query AlertRules($namespace: String) { alertRules(namespace: $namespace) { ...RuleFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SetAlertRule($input: SetAlertRuleInput!) { setAlertRule(input: $input) { ...RuleFields } }"): (typeof documents)["mutation SetAlertRule($input: SetAlertRuleInput!) { setAlertRule(input: $input) { ...RuleFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ResetAlertRule($namespace: String!, $rule: AlertRuleName!) { resetAlertRule(namespace: $namespace, rule: $rule) { ...RuleFields } }"): (typeof documents)["mutation ResetAlertRule($namespace: String!, $rule: AlertRuleName!) { resetAlertRule(namespace: $namespace, rule: $rule) { ...RuleFields } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RuleOpenAlerts { alerts(status: [PENDING, FIRING], first: 100) { edges { node { rule namespace status value threshold severity } } } }"): (typeof documents)["query RuleOpenAlerts { alerts(status: [PENDING, FIRING], first: 100) { edges { node { rule namespace status value threshold severity } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query GroupedAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 20) {\n      edges {\n        node {\n          id fingerprint rule status namespace workflow message value threshold occurrences resolvedAt\n          executions(first: 100) { edges { node { id workflow slaBreachedAt timeoutBreachedAt } } pageInfo { hasNextPage } }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n"): (typeof documents)["\n  query AlertExecutionsPage($id: ID!, $after: String) {\n    node(id: $id) { ... on Alert { executions(first: 30, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }"): (typeof documents)["mutation StormIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BreachHistory($id: ID!) {\n    execution(id: $id) { slaBreachedAt timeoutBreachedAt events(first: 50) { edges { node { seq type data } } } }\n  }\n"): (typeof documents)["\n  query BreachHistory($id: ID!) {\n    execution(id: $id) { slaBreachedAt timeoutBreachedAt events(first: 50) { edges { node { seq type data } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n"): (typeof documents)["\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }"): (typeof documents)["mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -301,6 +371,14 @@ export function graphql(source: "\n  query IngestCounts($workflow: String!, $fro
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query LeaderHealth { health { components { component status message } } }"): (typeof documents)["query LeaderHealth { health { components { component status message } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }"): (typeof documents)["query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n"): (typeof documents)["\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -373,7 +451,7 @@ export function graphql(source: "subscription MetricsSubscribe { events { id } }
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"): (typeof documents)["\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"];
+export function graphql(source: "\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"): (typeof documents)["\n  query MonitoringAlerts($status: [AlertStatus!], $first: Int) {\n    alerts(status: $status, first: $first) {\n      edges { node { id fingerprint rule severity status namespace workflow message value threshold occurrences firstSeenAt lastSeenAt acknowledgedAt acknowledgedBy resolvedAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -393,7 +471,7 @@ export function graphql(source: "\n  query MonitoringAlertEvents { events(filter
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }"): (typeof documents)["subscription MonitoringLiveAlerts { alerts { id rule status namespace message } }"];
+export function graphql(source: "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }"): (typeof documents)["subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
