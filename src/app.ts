@@ -11,6 +11,10 @@ import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
 import { createMetricsService } from './services/metrics.js';
+import { createNotifier } from './services/notifications.js';
+import { createReceiverService } from './services/receivers.js';
+import { createSilenceService } from './services/silences.js';
+import { encodeGlobalId } from './graphql/ids.js';
 import { createHealthService } from './services/health.js';
 import { createProgressService } from './services/progress.js';
 import { openControlSocket } from './server/control-socket.js';
@@ -106,6 +110,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     config,
     live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.health.wakeUpLagMs * 4) },
   });
+  const notifications = createNotifier({ db: database.db, clock, config, logger, apiIdOf: (id) => encodeGlobalId('Alert', id) });
   return {
     config,
     logger,
@@ -114,7 +119,10 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     executions: createExecutionService({ db: database.db, bus, clock }),
     bus,
     health,
-    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health }),
+    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health, notifier: notifications }),
+    silences: createSilenceService({ db: database.db, clock }),
+    receivers: createReceiverService({ db: database.db, clock, config }),
+    notifications,
     live: { repository, watcher, batchSize: config.live.batchSize },
     auth: {
       keys,
@@ -130,11 +138,15 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
 async function startServices(services: Services) {
   await services.live.watcher.start();
   await services.bus.start();
-  if (services.config.alerts.enabled) services.alerts.start();
+  if (services.config.alerts.enabled) {
+    services.alerts.start();
+    services.notifications.start();
+  }
 }
 
 async function stopServices(services: Services) {
   await services.alerts.stop();
+  await services.notifications.stop();
   await services.live.watcher.stop();
   await services.bus.stop();
 }

@@ -220,3 +220,20 @@ export function alertFromEventData<Rule extends string>(data: Record<string, unk
     resolvedAt: date('resolvedAt'),
   };
 }
+
+/** The labels routes and silences match on; '' for what an alert does not have. */
+export interface AlertLabels {
+  rule: string;
+  namespace: string;
+  workflow: string;
+  severity: string;
+  subject: string;
+}
+
+export const labelsOf = (alert: Pick<Alert, 'rule' | 'namespace' | 'severity' | 'subject'> & { workflow?: string | null }): AlertLabels => ({
+  rule: alert.rule,
+  namespace: alert.namespace ?? '',
+  workflow: alert.workflow ?? '',
+  severity: alert.severity,
+  subject: alert.subject,
+});

@@ -15,7 +15,7 @@ const AlertStatusEnum = builder.enumType('AlertStatus', { values: ALERT_STATUSES
 /** "A, B or C." */
 const oneOf = (names: readonly string[]) => `${names.slice(0, -1).join(', ')} or ${names.at(-1)}.`;
 
-const AlertRef = builder.objectRef<AlertRow>('Alert');
+export const AlertRef = builder.objectRef<AlertRow>('Alert');
 
 builder.node(AlertRef, {
   description: 'A deduplicated alert: at most one open alert per fingerprint (rule + namespace + subject).',

@@ -1,12 +1,12 @@
-import { API_KEY_SCOPES, type ApiKeyInfo } from '../auth/keys.js';
+import { API_KEY_SCOPES, scopeEnumName, type ApiKeyInfo } from '../auth/keys.js';
 import type { Context } from '../context.js';
 import { DomainError } from '../errors.js';
 import { builder } from './builder.js';
 
 const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
-  description: 'read: queries and subscriptions; ingest: engine mutations; admin: everything, including keys.',
-  values: Object.fromEntries(API_KEY_SCOPES.map((s) => [s.toUpperCase(), { value: s }])) as Record<
-    'READ' | 'INGEST' | 'ADMIN',
+  description: 'read: queries and subscriptions; ingest: engine mutations; alerts:write: silences and alert rule settings; admin: everything, including keys.',
+  values: Object.fromEntries(API_KEY_SCOPES.map((s) => [scopeEnumName(s), { value: s }])) as Record<
+    'READ' | 'INGEST' | 'ADMIN' | 'ALERTS_WRITE',
     { value: (typeof API_KEY_SCOPES)[number] }
   >,
 });

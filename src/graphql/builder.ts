@@ -19,7 +19,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
-  AuthScopes: { read: boolean; ingest: boolean; admin: boolean };
+  AuthScopes: { read: boolean; ingest: boolean; admin: boolean; alertsWrite: boolean };
 }>({
   // Scope-auth first, so the relay plugin's node/nodes fields are guarded like every other field.
   plugins: [ScopeAuthPlugin, RelayPlugin],
@@ -29,6 +29,7 @@ export const builder = new SchemaBuilder<{
       read: hasScope(ctx.principal, 'read'),
       ingest: hasScope(ctx.principal, 'ingest'),
       admin: hasScope(ctx.principal, 'admin'),
+      alertsWrite: hasScope(ctx.principal, 'alerts:write'),
     }),
     unauthorizedError: (_parent, _ctx, info, result) => {
       const needed = missingScopes(result.failure);

@@ -52,6 +52,7 @@ import type { EventBus } from './bus.js';
 import { liveEvents, type LiveFeedOptions } from './events.js';
 import type { Clock } from './executions.js';
 import { databaseUnreachable, type HealthService } from './health.js';
+import type { Notifier } from './notifications.js';
 
 /** Global alerts (components) and health changes live in this namespace's event stream. */
 export const SYSTEM_NAMESPACE = '_system';
@@ -82,6 +83,7 @@ interface Deps {
   config: Pick<Config, 'alerts' | 'health'>;
   logger: Logger;
   health: HealthService;
+  notifier: Pick<Notifier, 'plan' | 'deliverDue'>;
 }
 
 const asDb = (tx: unknown) => tx as Db;
@@ -146,7 +148,7 @@ function announce(bus: EventBus, changes: AlertChanges) {
  * an outage first, then the planned transitions of every open alert and new condition, the
  * round's state and the events of all of it. Returns what changed.
  */
-async function applyRound(tx: Db, round: Round, timing: AlertTiming): Promise<AlertChanges> {
+async function applyRound(tx: Db, round: Round, timing: AlertTiming, notifier: Deps['notifier']): Promise<AlertChanges> {
   const changed: AlertRow[] = [];
   for (const alert of round.unwritten) {
     // Every instance kept its own copy during the outage: the first to write it announces it.
@@ -161,12 +163,13 @@ async function applyRound(tx: Db, round: Round, timing: AlertTiming): Promise<Al
   await recordRound(tx, round.now, round.health.status);
   const changes = { alerts: changed, health: previous?.healthStatus !== round.health.status ? round.health : null };
   await recordChanges(tx, changes, round.now);
+  await notifier.plan(tx, { now: round.now });
   return changes;
 }
 
 /** The rules, the alerts' lifecycle and storage, the round loop and the alert feed. */
 export function createAlertService(deps: Deps) {
-  const { db, bus, clock, config, health } = deps;
+  const { db, bus, clock, config, health, notifier } = deps;
   const log = deps.logger.child({ component: 'alerts' });
   const timing: AlertTiming = { pendingMs: config.alerts.pendingMs, holdMs: config.alerts.holdMs };
   const settings = alertSettings(config);
@@ -184,10 +187,11 @@ export function createAlertService(deps: Deps) {
     }
     const { found, unknown } = await findConditions({ db, now, health: current, settings }, log);
     const round: Round = { now, health: current, found, unknown, unwritten: outage.unwritten() };
-    const changes = await db.transaction(async (tx) => ((await tryLockRound(asDb(tx))) ? applyRound(asDb(tx), round, timing) : null));
+    const changes = await db.transaction(async (tx) => ((await tryLockRound(asDb(tx))) ? applyRound(asDb(tx), round, timing, notifier) : null));
     if (!changes) return false;
     outage.written(round.unwritten);
     announce(bus, changes);
+    notifier.deliverDue().catch((error: unknown) => log.warn({ err: error }, 'delivering notifications failed; retrying'));
     return true;
   }
 

@@ -21,7 +21,7 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() };
 
-const namespaceName = z
+export const namespaceName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
