@@ -158,6 +158,13 @@ describe.runIf(!onPostgres)('group timing (groupWait, groupInterval, repeatInter
     const plans = planGroups([r], alerts, stored, at(90_000));
     expect(plans).toEqual([expect.objectContaining({ key: 'r:{namespace="billing"}', notify: { firing: [], resolved: ['b'] }, state: null })]);
   });
+
+  it("does not announce the resolution of an alert a silence selects", () => {
+    const r: PlannedRoute = { id: 'r', test: () => true, continue: false, groupBy: [], timing };
+    const stored = [{ key: 'r:{}', routeId: 'r', labels: {}, createdAt: at(0), lastNotifiedAt: at(30_000), notified: ['b'] }];
+    const plans = planGroups([r], [{ id: 'b', labels: labels(), open: false, silenced: true }], stored, at(90_000));
+    expect(plans).toEqual([expect.objectContaining({ key: 'r:{}', notify: null, state: null })]);
+  });
 });
 
 describe.runIf(!onPostgres)('delivery attempts', () => {

@@ -236,7 +236,8 @@ export function planGroups(routes: readonly PlannedRoute[], alerts: readonly Pla
       groupFor(key, route, labels).members[alert.silenced ? 'silenced' : 'firing'].push(alert.id);
     }
   }
-  const resolved = new Set(alerts.filter((a) => !a.open).map((a) => a.id));
+  // A silenced alert's resolution is not announced either.
+  const resolved = new Set(alerts.filter((a) => !a.open && !a.silenced).map((a) => a.id));
   const routesById = new Map(routes.map((r) => [r.id, r]));
   const states = new Map<string, StoredGroup>();
   for (const group of stored) {

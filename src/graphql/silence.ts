@@ -110,12 +110,12 @@ const silencesOf = async (alert: AlertRow, ctx: Context) => (await ctx.loaders.a
 
 builder.objectFields(AlertRef, (t) => ({
   silenced: t.boolean({
-    description: 'A silence in force selects this open alert: it notifies no one.',
+    description: 'A silence in force selects this alert: it notifies no one (not even of its resolution).',
     resolve: async (alert, _args, ctx) => (await silencesOf(alert, ctx)).length > 0,
   }),
   silencedBy: t.field({
     type: [SilenceRef],
-    description: 'The silences in force that select this open alert (those the caller may see).',
+    description: 'The silences in force that select this alert (those the caller may see).',
     resolve: async (alert, _args, ctx) => (await silencesOf(alert, ctx)).filter((s) => silenceVisibleTo(s, ctx.scope)),
   }),
 }));

@@ -83,8 +83,8 @@ export function createDeliveryLoop(deps: Deps) {
         redirect: 'manual',
         signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
       });
-      const answer = response.ok ? '' : (await response.text()).slice(0, 200);
-      await response.body?.cancel();
+      // Read what an error says (it helps whoever fixes the receiver); a success's body is not needed.
+      const answer = response.ok ? await response.body?.cancel().then(() => '') ?? '' : (await response.text()).slice(0, 200);
       const error = response.ok ? null : scrub(`HTTP ${response.status}${answer ? `: ${answer}` : ''}`, delivery.receiver);
       return { statusCode: response.status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')), error };
     } catch (error) {

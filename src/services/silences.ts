@@ -59,7 +59,7 @@ export const silenceVisibleTo = (silence: SilenceRow, scope: NamespaceScope) =>
 /** Silences in force, compiled once to be tried against many alerts. */
 export interface ActiveSilences {
   rows: readonly SilenceRow[];
-  /** The silences that select this alert (none for a resolved one: only open alerts are silenced). */
+  /** The silences that select this alert now: while any does, it notifies no one, not even of its resolution. */
   of(alert: AlertRow): SilenceRow[];
 }
 
@@ -67,7 +67,7 @@ export function compileSilences(rows: readonly SilenceRow[]): ActiveSilences {
   const tests: [SilenceRow, LabelTest][] = rows.map((row) => [row, compileSelector(row)]);
   return {
     rows,
-    of: (alert) => (alert.status === 'RESOLVED' ? [] : tests.filter(([, test]) => test(labelsOf(alert))).map(([row]) => row)),
+    of: (alert) => tests.filter(([, test]) => test(labelsOf(alert))).map(([row]) => row),
   };
 }
 
