@@ -96,8 +96,8 @@ export const silenceState = (silence: { startsAt: Date; endsAt: Date }, now: Dat
   now < silence.startsAt ? 'PENDING' : now < silence.endsAt ? 'ACTIVE' : 'EXPIRED';
 
 export function validateSilenceWindow(startsAt: Date, endsAt: Date, now: Date): void {
-  if (endsAt <= startsAt) throw badInput('endsAt must be after startsAt', { field: 'endsAt' });
   if (endsAt <= now) throw badInput('endsAt must be in the future', { field: 'endsAt' });
+  if (endsAt <= startsAt) throw badInput('endsAt must be after startsAt', { field: 'endsAt' });
 }
 
 /** A route as planning uses it: its label test, its place and how it groups. */
