@@ -31,7 +31,7 @@ export const LabelMatcherRef = builder.objectRef<Matcher>('LabelMatcher').implem
 export const LabelMatcherInput = builder.inputType('LabelMatcherInput', {
   fields: (t) => ({
     label: t.field({ type: AlertLabelEnum, required: true }),
-    operator: t.field({ type: MatchOperatorEnum, required: true, defaultValue: 'EQUAL' }),
+    operator: t.field({ type: MatchOperatorEnum, defaultValue: 'EQUAL', description: 'EQUAL when left out.' }),
     value: t.string({ required: true }),
   }),
 });

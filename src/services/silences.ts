@@ -31,7 +31,14 @@ export interface Creator {
   namespaces: readonly string[] | null;
 }
 
-export const matcherSchema = z.object({ label: z.enum(ALERT_LABEL_NAMES), operator: z.enum(MATCH_OPERATORS), value: z.string() });
+export const matcherSchema = z.object({
+  label: z.enum(ALERT_LABEL_NAMES),
+  operator: z
+    .enum(MATCH_OPERATORS)
+    .nullish()
+    .transform((operator) => operator ?? 'EQUAL'),
+  value: z.string(),
+});
 
 const silenceInput = z.object({
   matchers: z.array(matcherSchema),

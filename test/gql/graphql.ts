@@ -190,7 +190,8 @@ export type IngestCommand =
 
 export type LabelMatcherInput = {
   label: AlertLabel;
-  operator?: MatchOperator;
+  /** EQUAL when left out. */
+  operator?: MatchOperator | null | undefined;
   value: string;
 };
 
