@@ -5,7 +5,7 @@
  * it, the CLI asks that server through its control socket, so a revocation applies there at once.
  */
 import { parseArgs } from 'node:util';
-import { API_KEY_SCOPES, createApiKeyService, scopeEnumName, scopeOfEnumName, type ApiKeyInfo } from '../src/auth/keys.js';
+import { API_KEY_SCOPES, createApiKeyService, scopeEnumName, scopeOfEnumName, type ApiKeyInfo, type ApiKeyScope } from '../src/auth/keys.js';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { DataDirInUseError, lockOwner } from '../src/db/data-dir-lock.js';
@@ -14,7 +14,7 @@ import { createLogger } from '../src/logger.js';
 import { askControlSocket } from '../src/server/control-socket.js';
 
 const USAGE = `Usage:
-  npm run keys -- create --name <name> --scopes <read,ingest,admin,alerts:write> [--namespaces <a,b>] [--expires <ISO date | 30d | 12h>]
+  npm run keys -- create --name <name> --scopes <read,ingest,alerts:write,admin> [--namespaces <a,b>] [--expires <ISO date | 30d | 12h>]
   npm run keys -- list [--json]
   npm run keys -- revoke <id | prefix>`;
 
@@ -48,7 +48,7 @@ const KEY_FIELDS = 'id name prefix scopes namespaces createdAt expiresAt revoked
 const date = (value: unknown) => (value ? new Date(String(value)) : null);
 const fromGraphQL = (k: Record<string, unknown>): ApiKeyInfo => ({
   ...(k as unknown as ApiKeyInfo),
-  scopes: (k.scopes as string[]).map(scopeOfEnumName),
+  scopes: (k.scopes as string[]).map((s) => scopeOfEnumName(s) as ApiKeyScope),
   createdAt: date(k.createdAt)!,
   expiresAt: date(k.expiresAt),
   revokedAt: date(k.revokedAt),

@@ -5,12 +5,13 @@ import { countKeys, insertKey, keysById, keysByPrefix, listKeys, revokeKey, useK
 import type { ApiKeyRow } from '../db/schema.js';
 import { badInput, DomainError, notFound } from '../errors.js';
 
-export const API_KEY_SCOPES = ['read', 'ingest', 'admin', 'alerts:write'] as const;
+export const API_KEY_SCOPES = ['read', 'ingest', 'alerts:write', 'admin'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
-/** A scope's name in GraphQL's ApiKeyScope enum (`alerts:write` is ALERTS_WRITE), and back. */
-export const scopeEnumName = (scope: ApiKeyScope) => scope.toUpperCase().replace(':', '_');
-export const scopeOfEnumName = (name: string) => name.toLowerCase().replace('_', ':') as ApiKeyScope;
+/** A scope's name in the GraphQL enum ApiKeyScope: `alerts:write` is ALERTS_WRITE. */
+export const scopeEnumName = (scope: ApiKeyScope) => scope.replace(':', '_').toUpperCase();
+/** The scope of an ApiKeyScope enum name, if it is one. */
+export const scopeOfEnumName = (name: string) => API_KEY_SCOPES.find((scope) => scopeEnumName(scope) === name);
 
 const KEY_PREFIX = 'rw_';
 /** `rw_` and the first 8 characters of the secret: enough to tell keys apart, useless to guess one. */
@@ -53,7 +54,7 @@ const namespaceName = z
 
 const createInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, 'name at least one of read, ingest, admin, alerts:write'),
+  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, `name at least one of ${API_KEY_SCOPES.join(', ')}`),
   namespaces: z.array(namespaceName).min(1, 'leave out for every namespace, or name at least one').nullish(),
   expiresAt: z.date().nullish(),
 });

@@ -4,9 +4,11 @@ import { DomainError } from '../errors.js';
 import { builder } from './builder.js';
 
 const ApiKeyScopeEnum = builder.enumType('ApiKeyScope', {
-  description: 'read: queries and subscriptions; ingest: engine mutations; alerts:write: silences and alert rule settings; admin: everything, including keys.',
+  description:
+    'read: queries and subscriptions; ingest: engine mutations; alerts:write (ALERTS_WRITE): alert rule settings and silences; ' +
+    'admin: everything, including keys.',
   values: Object.fromEntries(API_KEY_SCOPES.map((s) => [scopeEnumName(s), { value: s }])) as Record<
-    'READ' | 'INGEST' | 'ADMIN' | 'ALERTS_WRITE',
+    'READ' | 'INGEST' | 'ALERTS_WRITE' | 'ADMIN',
     { value: (typeof API_KEY_SCOPES)[number] }
   >,
 });

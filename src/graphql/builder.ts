@@ -6,8 +6,9 @@ import type { Context } from '../context.js';
 import { DomainError } from '../errors.js';
 
 type Failure = { kind: string; scope?: string; failures?: Failure[] };
+/** The scopes as keys name them (the auth scope `alertsWrite` is the key scope `alerts:write`). */
 const missingScopes = (failure: Failure): string[] =>
-  failure.scope ? [failure.scope] : [...new Set((failure.failures ?? []).flatMap(missingScopes))];
+  failure.scope ? [failure.scope === 'alertsWrite' ? 'alerts:write' : failure.scope] : [...new Set((failure.failures ?? []).flatMap(missingScopes))];
 import { decodeGlobalId, encodeGlobalId } from './ids.js';
 
 export const builder = new SchemaBuilder<{
@@ -19,7 +20,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
-  AuthScopes: { read: boolean; ingest: boolean; admin: boolean; alertsWrite: boolean };
+  AuthScopes: { read: boolean; ingest: boolean; alertsWrite: boolean; admin: boolean };
 }>({
   // Scope-auth first, so the relay plugin's node/nodes fields are guarded like every other field.
   plugins: [ScopeAuthPlugin, RelayPlugin],
@@ -28,8 +29,8 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({
       read: hasScope(ctx.principal, 'read'),
       ingest: hasScope(ctx.principal, 'ingest'),
-      admin: hasScope(ctx.principal, 'admin'),
       alertsWrite: hasScope(ctx.principal, 'alerts:write'),
+      admin: hasScope(ctx.principal, 'admin'),
     }),
     unauthorizedError: (_parent, _ctx, info, result) => {
       const needed = missingScopes(result.failure);
