@@ -72,7 +72,7 @@ ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_receiver_id_aler
 ALTER TABLE "alert_routes" ADD CONSTRAINT "alert_routes_receiver_id_alert_receivers_id_fk" FOREIGN KEY ("receiver_id") REFERENCES "public"."alert_receivers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "notification_groups" ADD CONSTRAINT "notification_groups_route_id_alert_routes_id_fk" FOREIGN KEY ("route_id") REFERENCES "public"."alert_routes"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "alert_deliveries_seq_key" ON "alert_deliveries" USING btree ("seq");--> statement-breakpoint
-CREATE INDEX "alert_deliveries_due_idx" ON "alert_deliveries" USING btree ("next_attempt_at") WHERE status = 'PENDING';--> statement-breakpoint
+CREATE INDEX "alert_deliveries_pending_idx" ON "alert_deliveries" USING btree ("seq") WHERE status = 'PENDING';--> statement-breakpoint
 CREATE INDEX "alert_deliveries_fifo_idx" ON "alert_deliveries" USING btree ("receiver_id","group_key","seq") WHERE status = 'PENDING';--> statement-breakpoint
 CREATE INDEX "alert_deliveries_alert_ids_idx" ON "alert_deliveries" USING gin ("alert_ids");--> statement-breakpoint
 CREATE INDEX "alert_routes_position_idx" ON "alert_routes" USING btree ("position","id");--> statement-breakpoint

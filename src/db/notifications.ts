@@ -196,16 +196,26 @@ export function claimDeliveries(db: Db, options: { now: Date; limit: number; tri
 
 export type ClaimedDelivery = Awaited<ReturnType<typeof claimDeliveries>>[number];
 
-/** Records an attempt's outcome, unless the row was claimed again since (its lease ran out): `attempts` fences it. */
-export async function recordAttempt(
-  db: Db,
-  claimed: Pick<ClaimedDelivery, 'id' | 'attempts'>,
-  outcome: Pick<DeliveryRow, 'status' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt' | 'deliveredAt'>,
-): Promise<void> {
-  await db
-    .update(alertDeliveries)
-    .set({ ...outcome, leaseUntil: null })
-    .where(and(eq(alertDeliveries.id, claimed.id), eq(alertDeliveries.attempts, claimed.attempts), eq(alertDeliveries.status, 'PENDING')));
+export type AttemptRecord = Pick<ClaimedDelivery, 'id' | 'attempts'> &
+  Pick<DeliveryRow, 'status' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt' | 'deliveredAt'>;
+
+/**
+ * Records attempts' outcomes in one statement, each unless its row was claimed again since (its
+ * lease ran out): `attempts` fences it.
+ */
+export async function recordAttempts(db: Db, records: readonly AttemptRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  // Every column travels as text[] and is cast, as src/db/query.ts does (postgres.js binds typed arrays unreliably).
+  const asText = (value: string | number | Date | null) => (value === null ? null : value instanceof Date ? value.toISOString() : String(value));
+  const column = (pick: (r: AttemptRecord) => string | number | Date | null, type: string) =>
+    sql`${sql.param(records.map((r) => asText(pick(r))))}::text[]::${sql.raw(type)}[]`;
+  await db.execute(sql`
+    update ${alertDeliveries} as d
+    set status = v.status, last_status_code = v.code, last_error = v.error, next_attempt_at = v.next, delivered_at = v.delivered, lease_until = null
+    from unnest(${column((r) => r.id, 'uuid')}, ${column((r) => r.attempts, 'int')}, ${column((r) => r.status, 'text')},
+      ${column((r) => r.lastStatusCode, 'int')}, ${column((r) => r.lastError, 'text')}, ${column((r) => r.nextAttemptAt, 'timestamptz')},
+      ${column((r) => r.deliveredAt, 'timestamptz')}) as v(id, attempts, status, code, error, next, delivered)
+    where d.id = v.id and d.attempts = v.attempts and d.status = 'PENDING'`);
 }
 
 export interface DeliveryFilter {

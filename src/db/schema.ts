@@ -390,7 +390,8 @@ export const alertDeliveries = pgTable(
   },
   (t) => [
     uniqueIndex('alert_deliveries_seq_key').on(t.seq),
-    index('alert_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING'`),
+    // Claims walk the pending rows in outbox order and stop at the first due ones.
+    index('alert_deliveries_pending_idx').on(t.seq).where(sql`status = 'PENDING'`),
     index('alert_deliveries_fifo_idx').on(t.receiverId, t.groupKey, t.seq).where(sql`status = 'PENDING'`),
     index('alert_deliveries_alert_ids_idx').using('gin', t.alertIds),
   ],

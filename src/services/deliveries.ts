@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { claimDeliveries, recordAttempt, type ClaimedDelivery } from '../db/notifications.js';
+import { claimDeliveries, recordAttempts, type AttemptRecord, type ClaimedDelivery } from '../db/notifications.js';
 import { deliveryUrl } from '../domain/notification-payloads.js';
 import { outcomeOf, redactUrl, type AttemptResult, type RetryPolicy } from '../domain/notifications.js';
 import type { Logger } from '../logger.js';
@@ -56,6 +56,29 @@ const retryAfterMs = (header: string | null) => {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1_000 : null;
 };
 
+/**
+ * Records outcomes as they come, in one statement for all that arrived while the previous one ran
+ * (under load, one statement for many sends; alone, at once).
+ */
+function createRecorder(db: Db) {
+  let queued: { record: AttemptRecord; done: (error?: unknown) => void }[] = [];
+  let flushing: Promise<void> | null = null;
+  async function flush() {
+    while (queued.length) {
+      const batch = queued;
+      queued = [];
+      const error = await recordAttempts(db, batch.map((q) => q.record)).then(() => undefined, (e: unknown) => e ?? new Error('recording failed'));
+      for (const { done } of batch) done(error);
+    }
+    flushing = null;
+  }
+  return (record: AttemptRecord) =>
+    new Promise<void>((resolve, reject) => {
+      queued.push({ record, done: (error) => (error ? reject(error) : resolve()) });
+      flushing ??= flush();
+    });
+}
+
 interface Deps {
   db: Db;
   clock: Clock;
@@ -71,6 +94,7 @@ export function createDeliveryLoop(deps: Deps) {
   const log = deps.logger.child({ component: 'notifications' });
   const policy: RetryPolicy = { baseMs: settings.backoffBaseMs, capMs: settings.backoffCapMs, maxAttempts: settings.maxAttempts };
   const stopping = new AbortController();
+  const record = createRecorder(db);
 
   async function post(delivery: ClaimedDelivery): Promise<AttemptResult> {
     const timeoutMs = delivery.receiver.timeoutMs ?? settings.timeoutMs;
@@ -96,7 +120,7 @@ export function createDeliveryLoop(deps: Deps) {
   async function attempt(delivery: ClaimedDelivery): Promise<boolean> {
     const result = await post(delivery);
     const outcome = outcomeOf(result, delivery.attempts, policy, random(), clock.now());
-    await recordAttempt(db, delivery, outcome);
+    await record({ id: delivery.id, attempts: delivery.attempts, ...outcome });
     const { receiver } = delivery;
     const fields = { delivery: delivery.id, receiver: receiver.name, kind: receiver.kind, url: redactUrl(receiver.url), attempt: delivery.attempts };
     if (outcome.status === 'DELIVERED') log.debug(fields, 'notification delivered');
@@ -109,9 +133,10 @@ export function createDeliveryLoop(deps: Deps) {
     const failed: string[] = [];
     const sending = new Set<Promise<void>>();
     while (!stopping.signal.aborted) {
+      // Claims in batches (half the slots at least), not one statement per finished send.
       const free = settings.concurrency - sending.size;
       const claimed =
-        free > 0
+        free >= Math.ceil(settings.concurrency / 2) || sending.size === 0
           ? await claimDeliveries(db, { now: clock.now(), limit: free, tried: failed, timeoutMs: settings.timeoutMs, marginMs: settings.leaseMarginMs })
           : [];
       for (const delivery of claimed) {
@@ -122,7 +147,7 @@ export function createDeliveryLoop(deps: Deps) {
         sending.add(sent);
       }
       if (sending.size === 0) return;
-      if (claimed.length === 0 || sending.size >= settings.concurrency) await Promise.race(sending);
+      if (claimed.length === 0 || settings.concurrency - sending.size < Math.ceil(settings.concurrency / 2)) await Promise.race(sending);
     }
     await Promise.all(sending);
   }
