@@ -123,6 +123,7 @@ const settings = {
     groupIntervalMs: env('NOTIFY_GROUP_INTERVAL_MS', positiveInt.default(5 * 60_000)),
     repeatIntervalMs: env('NOTIFY_REPEAT_INTERVAL_MS', positiveInt.default(4 * 60 * 60_000)),
     alertmanagerResendMs: env('NOTIFY_ALERTMANAGER_RESEND_MS', positiveInt.default(60_000)),
+    retentionMs: env('NOTIFY_RETENTION_MS', positiveInt.default(7 * 24 * 60 * 60_000)),
     externalUrl: env('NOTIFY_EXTERNAL_URL', z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s):// URL').optional()),
   },
 };

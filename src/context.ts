@@ -4,7 +4,7 @@ import { ANONYMOUS, type Authenticator, type Principal, type RateLimiter } from 
 import type { ApiKeyService } from './auth/keys.js';
 import type { Config } from './config.js';
 import type { NamespaceScope, Repository } from './db/repository.js';
-import type { DeliveryRow, EventRow, ExecutionRow, ReceiverRow, StepRow } from './db/schema.js';
+import type { AlertRow, DeliveryRow, EventRow, ExecutionRow, ReceiverRow, StepRow } from './db/schema.js';
 import type { Logger } from './logger.js';
 import type { AlertService } from './services/alerts.js';
 import type { EventBus } from './services/bus.js';
@@ -84,6 +84,7 @@ function createLoaders(services: Services, scope: NamespaceScope) {
     // Uncached per operation: the service caches with a TTL, and a long subscription must see updates.
     stepHistory: new DataLoader<string, StepHistory>((keys) => progress.historiesOf(keys), { cache: false }),
     queue: new DataLoader<string, QueueSnapshot>((namespaces) => progress.queuesOf(namespaces), { cache: false }),
+    alert: new DataLoader<string, AlertRow | null>(async (ids) => byKey(ids, await services.alerts.byIds(ids, scope), (row) => row.id)),
     activeSilences: once(() => services.silences.active()),
     receiver: new DataLoader<string, ReceiverRow | null>(async (ids) => byKey(ids, await receivers.receiversByIds(ids, scope), (row) => row.id)),
     /** Each alert's latest deliveries (`Alert.deliveries`), batched per page size. */

@@ -173,7 +173,7 @@ describe('a webhook receiver', () => {
 describe('a receiver that answers errors', () => {
   const { context, round } = setup({ NOTIFY_MAX_ATTEMPTS: '3' });
 
-  it('is retried on 503 up to the attempt cap, then FAILED; a 400 is FAILED at once', async () => {
+  it('is retried on 503 up to the attempt cap, then FAILED; a 400 is FAILED at once; both leave the log after the retention', async () => {
     const { server } = context;
     const unavailable = await startReceiver();
     unavailable.mode = 503;
@@ -193,6 +193,10 @@ describe('a receiver that answers errors', () => {
     const [strict] = await deliveriesOf(server, second.receiver.id);
     expect(strict).toMatchObject({ status: 'FAILED', attempts: 1, lastStatusCode: 400, lastError: 'HTTP 400: not now (not retried)' });
     for (const queue of queues) await queue.drain();
+    await round(8 * 24 * 60 * 60_000); // past NOTIFY_RETENTION_MS (7 days): the log forgets the failed ones
+    for (const { receiver } of [first, second]) {
+      expect((await deliveriesOf(server, receiver.id)).map((d) => [d.firingCount, d.resolvedCount, d.createdAt])).toEqual([[0, 1, context.clock.now().toISOString()]]);
+    }
   });
 });
 

@@ -218,6 +218,18 @@ export async function recordAttempts(db: Db, records: readonly AttemptRecord[]):
     where d.id = v.id and d.attempts = v.attempts and d.status = 'PENDING'`);
 }
 
+/** Deletes up to `limit` of the oldest settled (DELIVERED or FAILED) notifications written before `before`; how many it deleted. */
+export async function pruneDeliveries(db: Db, before: Date, limit: number): Promise<number> {
+  const oldest = db
+    .select({ id: alertDeliveries.id })
+    .from(alertDeliveries)
+    .where(and(sql`${alertDeliveries.status} <> 'PENDING'`, sql`${alertDeliveries.createdAt} < ${iso(before)}`))
+    .orderBy(asc(alertDeliveries.seq))
+    .limit(limit);
+  const deleted = await db.delete(alertDeliveries).where(inArray(alertDeliveries.id, oldest)).returning({ id: alertDeliveries.id });
+  return deleted.length;
+}
+
 export interface DeliveryFilter {
   alertId?: string | null;
   receiverId?: string | null;

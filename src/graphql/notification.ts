@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { DeliveryRow, ReceiverRow, RouteRow } from '../db/schema.js';
+import type { AlertRow, DeliveryRow, ReceiverRow, RouteRow } from '../db/schema.js';
 import { RECEIVER_KINDS } from '../domain/notification-payloads.js';
 import { redactUrl } from '../domain/notifications.js';
 import { badInput } from '../errors.js';
@@ -74,10 +74,7 @@ builder.node(DeliveryRef, {
     alerts: t.field({
       type: [AlertRef],
       description: 'The alerts it reported, firing ones first.',
-      resolve: async (d, _args, ctx) => {
-        const rows = await ctx.services.alerts.byIds(d.alertIds, ctx.scope);
-        return d.alertIds.map((id) => rows.find((a) => a.id === id)).filter((a) => a !== undefined);
-      },
+      resolve: async (d, _args, ctx) => (await ctx.loaders.alert.loadMany(d.alertIds)).filter((a): a is AlertRow => a !== null && !(a instanceof Error)),
     }),
   }),
 });

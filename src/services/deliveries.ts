@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { claimDeliveries, recordAttempts, type AttemptRecord, type ClaimedDelivery } from '../db/notifications.js';
+import { claimDeliveries, pruneDeliveries, recordAttempts, type AttemptRecord, type ClaimedDelivery } from '../db/notifications.js';
 import { deliveryUrl } from '../domain/notification-payloads.js';
 import { outcomeOf, redactUrl, type AttemptResult, type RetryPolicy } from '../domain/notifications.js';
 import type { Logger } from '../logger.js';
@@ -152,6 +152,16 @@ export function createDeliveryLoop(deps: Deps) {
     await Promise.all(sending);
   }
 
+  let prunedAt = 0;
+  /** At most once a minute, the delivery log loses what is older than NOTIFY_RETENTION_MS (a bounded batch at a time). */
+  async function prune() {
+    const now = clock.now();
+    if (now.getTime() - prunedAt < 60_000) return;
+    prunedAt = now.getTime();
+    const deleted = await pruneDeliveries(db, new Date(now.getTime() - settings.retentionMs), 1_000);
+    if (deleted) log.debug({ deleted }, 'old notifications pruned from the delivery log');
+  }
+
   let current: Promise<void> | null = null;
   let next: Promise<void> | null = null;
 
@@ -160,7 +170,7 @@ export function createDeliveryLoop(deps: Deps) {
    * run, so whatever was committed before the call is tried by the time it resolves.
    */
   function deliverDue(): Promise<void> {
-    if (!current) return (current = run().finally(() => (current = null)));
+    if (!current) return (current = run().then(prune).finally(() => (current = null)));
     return (next ??= current
       .catch(() => {})
       .then(() => {
