@@ -225,6 +225,11 @@ describe('grouping', () => {
     expect(firing).toHaveLength(2);
     expect(firing.map((b) => b.groupKey.includes('sla-east') || b.groupKey.includes('sla-west'))).toEqual([true, true]);
     expect(firing.map((b) => b.alerts.length)).toEqual([100, 100]);
+    // A page of 100 alerts with their silences and deliveries: a fixed number of statements, not one per alert.
+    const statements = server.app.database.statements.count;
+    const page = (await server.data(NotifiedAlerts, {})).alerts.edges;
+    expect(page.filter((e) => e.node.deliveries.length === 1)).toHaveLength(100);
+    expect(server.app.database.statements.count - statements).toBeLessThanOrEqual(4);
     await round(60_000);
     expect(receiver.received).toHaveLength(2);
     await round(240_000);
