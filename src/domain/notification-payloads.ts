@@ -32,7 +32,7 @@ export interface PayloadOptions {
   alertmanagerEndsInMs: number;
 }
 
-export const notificationStatus = (content: NotificationContent) =>
+const notificationStatus = (content: NotificationContent) =>
   content.alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
 
 function summaryOf({ rule, namespace, workflow, severity, subject }: AlertLabels) {

@@ -52,7 +52,7 @@ export function validateMatchers(matchers: readonly Matcher[], field = 'matchers
 export type LabelTest = (labels: AlertLabels) => boolean;
 
 /** Regexes match the whole value (`matches`), as Alertmanager anchors them. */
-export function compileMatcher({ label, operator, value }: Matcher): LabelTest {
+function compileMatcher({ label, operator, value }: Matcher): LabelTest {
   if (operator === 'EQUAL') return (labels) => labels[label] === value;
   if (operator === 'NOT_EQUAL') return (labels) => labels[label] !== value;
   const regex = compileRegex(value, 'matcher');
@@ -185,7 +185,7 @@ export function decideGroup(state: GroupState | null, members: GroupMembers, tim
   return { notify: null, state: { ...current, notified: kept } };
 }
 
-export const sameGroupState = (a: GroupState, b: GroupState) =>
+const sameGroupState = (a: GroupState, b: GroupState) =>
   a.createdAt.getTime() === b.createdAt.getTime() &&
   a.lastNotifiedAt?.getTime() === b.lastNotifiedAt?.getTime() &&
   a.notified.length === b.notified.length &&
@@ -263,7 +263,7 @@ export interface RetryPolicy {
 }
 
 /** What one attempt's answer means: 2xx delivered; 408, 429, 5xx retried; any other answer refused for good. */
-export function judgeStatus(status: number): 'DELIVERED' | 'RETRY' | 'REFUSED' {
+function judgeStatus(status: number): 'DELIVERED' | 'RETRY' | 'REFUSED' {
   if (status >= 200 && status < 300) return 'DELIVERED';
   return status === 408 || status === 429 || status >= 500 ? 'RETRY' : 'REFUSED';
 }

@@ -189,5 +189,3 @@ export function createDeliveryLoop(deps: Deps) {
     },
   };
 }
-
-export type DeliveryLoop = ReturnType<typeof createDeliveryLoop>;
