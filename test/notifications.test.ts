@@ -170,6 +170,27 @@ describe('a webhook receiver', () => {
   });
 });
 
+describe('a Slack receiver', () => {
+  const { context, round } = setup();
+
+  it('gets an incoming-webhook message: a title and a line per alert', async () => {
+    const slack = await startReceiver({ path: '/services/T000/B000/XXXX' });
+    await routeTo(context.server, { url: slack.url, kind: 'SLACK', name: 'chat' }, { namespace: 'chat' });
+    const queue = await queueUp(context.server, 'chat');
+    await round();
+    expect(slack.bodies()).toEqual([
+      {
+        text: '[FIRING:1] namespace=chat rule=HIGH_QUEUE_DEPTH',
+        blocks: [
+          { type: 'header', text: { type: 'plain_text', text: '[FIRING:1] namespace=chat rule=HIGH_QUEUE_DEPTH' } },
+          { type: 'section', text: { type: 'mrkdwn', text: ':red_circle: *FIRING* WARNING HIGH_QUEUE_DEPTH in chat: 2 executions are queued' } },
+        ],
+      },
+    ]);
+    await queue.drain();
+  });
+});
+
 describe('a receiver that answers errors', () => {
   const { context, round } = setup({ NOTIFY_MAX_ATTEMPTS: '3' });
 
