@@ -6,12 +6,16 @@ import type { Services } from './context.js';
 import { LEADER_LOCK } from './db/alerts.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createRepository } from './db/repository.js';
+import { encodeGlobalId } from './graphql/ids.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAlertService } from './services/alerts.js';
 import { createEventBus } from './services/bus.js';
 import { createFeedWatcher } from './services/events.js';
 import { createExecutionService, systemClock, type Clock } from './services/executions.js';
 import { createMetricsService } from './services/metrics.js';
+import { createNotifier } from './services/notifications.js';
+import { createReceiverService } from './services/receivers.js';
+import { createSilenceService } from './services/silences.js';
 import { createHealthService } from './services/health.js';
 import { createProgressService } from './services/progress.js';
 import { openControlSocket } from './server/control-socket.js';
@@ -108,6 +112,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.health.wakeUpLagMs * 4) },
   });
   const executions = createExecutionService({ db: database.db, bus, clock });
+  const notifications = createNotifier({ db: database.db, clock, config, logger, apiIdOf: (id) => encodeGlobalId('Alert', id) });
   return {
     config,
     logger,
@@ -116,7 +121,10 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     executions,
     bus,
     health,
-    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health, executions, leadership: database.sessionLock(LEADER_LOCK) }),
+    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health, executions, leadership: database.sessionLock(LEADER_LOCK), notifier: notifications }),
+    silences: createSilenceService({ db: database.db, clock }),
+    receivers: createReceiverService({ db: database.db, clock, config }),
+    notifications,
     live: { repository, watcher, batchSize: config.live.batchSize },
     auth: {
       keys,
@@ -132,11 +140,15 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
 async function startServices(services: Services) {
   await services.live.watcher.start();
   await services.bus.start();
-  if (services.config.alerts.enabled) services.alerts.start();
+  if (services.config.alerts.enabled) {
+    services.alerts.start();
+    services.notifications.start();
+  }
 }
 
 async function stopServices(services: Services) {
   await services.alerts.stop();
+  await services.notifications.stop();
   await services.live.watcher.stop();
   await services.bus.stop();
 }

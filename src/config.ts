@@ -109,6 +109,22 @@ const settings = {
     timeoutRate: env('ALERT_TIMEOUT_RATE', percent.default(10)),
     failureRate: env('ALERT_FAILURE_RATE', percent.default(20)),
   },
+  /** Receivers, routes and the delivery of notifications: see README "Notifications". */
+  notifications: {
+    timeoutMs: env('NOTIFY_TIMEOUT_MS', positiveInt.default(10_000)),
+    backoffBaseMs: env('NOTIFY_BACKOFF_BASE_MS', positiveInt.default(1_000)),
+    backoffCapMs: env('NOTIFY_BACKOFF_CAP_MS', positiveInt.default(5 * 60_000)),
+    maxAttempts: env('NOTIFY_MAX_ATTEMPTS', positiveInt.default(12)),
+    concurrency: env('NOTIFY_CONCURRENCY', positiveInt.default(16)),
+    retryPollMs: env('NOTIFY_RETRY_POLL_MS', positiveInt.default(1_000)),
+    leaseMarginMs: env('NOTIFY_LEASE_MARGIN_MS', positiveInt.default(5_000)),
+    groupWaitMs: env('NOTIFY_GROUP_WAIT_MS', nonNegativeInt.default(30_000)),
+    groupIntervalMs: env('NOTIFY_GROUP_INTERVAL_MS', positiveInt.default(5 * 60_000)),
+    repeatIntervalMs: env('NOTIFY_REPEAT_INTERVAL_MS', positiveInt.default(4 * 60 * 60_000)),
+    alertmanagerResendMs: env('NOTIFY_ALERTMANAGER_RESEND_MS', positiveInt.default(60_000)),
+    retentionMs: env('NOTIFY_RETENTION_MS', positiveInt.default(7 * 24 * 60 * 60_000)),
+    externalUrl: env('NOTIFY_EXTERNAL_URL', z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s):// URL').optional()),
+  },
 };
 
 type Resolved<S> = S extends Setting<infer T> ? T : { [K in keyof S]: Resolved<S[K]> };

@@ -4,7 +4,7 @@ import { ANONYMOUS, type Authenticator, type Principal, type RateLimiter } from 
 import type { ApiKeyService } from './auth/keys.js';
 import type { Config } from './config.js';
 import type { NamespaceScope, Repository } from './db/repository.js';
-import type { EventRow, ExecutionRow, StepRow } from './db/schema.js';
+import type { AlertRow, DeliveryRow, EventRow, ExecutionRow, ReceiverRow, StepRow } from './db/schema.js';
 import type { Logger } from './logger.js';
 import type { AlertService } from './services/alerts.js';
 import type { EventBus } from './services/bus.js';
@@ -12,6 +12,9 @@ import type { LiveFeedOptions } from './services/events.js';
 import type { HealthService } from './services/health.js';
 import type { Clock, ExecutionService } from './services/executions.js';
 import type { MetricsService } from './services/metrics.js';
+import type { Notifier } from './services/notifications.js';
+import type { ReceiverService } from './services/receivers.js';
+import type { SilenceService } from './services/silences.js';
 import type { ProgressService, QueueSnapshot } from './services/progress.js';
 import type { StepHistory } from './domain/eta.js';
 
@@ -28,6 +31,9 @@ export interface Services {
   metrics: MetricsService;
   health: HealthService;
   alerts: AlertService;
+  silences: SilenceService;
+  receivers: ReceiverService;
+  notifications: Notifier;
   auth: { keys: ApiKeyService; authenticator: Authenticator; rateLimiter: RateLimiter };
 }
 
@@ -53,7 +59,15 @@ function groupedByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K)
   return keys.map((key) => map.get(key)!);
 }
 
-function createLoaders(repository: Repository, scope: NamespaceScope, progress: ProgressService) {
+/** Runs `load` once, on first use. */
+const once = <T>(load: () => Promise<T>) => {
+  let loaded: Promise<T> | null = null;
+  return () => (loaded ??= load());
+};
+
+function createLoaders(services: Services, scope: NamespaceScope) {
+  const { repository, progress, notifications, receivers } = services;
+  const deliveryLoaders: Record<number, DataLoader<string, DeliveryRow[]>> = {};
   return {
     execution: new DataLoader<string, ExecutionRow | null>(async (ids) =>
       byKey(ids, await repository.executionsByIds(ids, scope), (row) => row.id),
@@ -70,6 +84,12 @@ function createLoaders(repository: Repository, scope: NamespaceScope, progress: 
     // Uncached per operation: the service caches with a TTL, and a long subscription must see updates.
     stepHistory: new DataLoader<string, StepHistory>((keys) => progress.historiesOf(keys), { cache: false }),
     queue: new DataLoader<string, QueueSnapshot>((namespaces) => progress.queuesOf(namespaces), { cache: false }),
+    alert: new DataLoader<string, AlertRow | null>(async (ids) => byKey(ids, await services.alerts.byIds(ids, scope), (row) => row.id)),
+    activeSilences: once(() => services.silences.active()),
+    receiver: new DataLoader<string, ReceiverRow | null>(async (ids) => byKey(ids, await receivers.receiversByIds(ids, scope), (row) => row.id)),
+    /** Each alert's latest deliveries (`Alert.deliveries`), batched per page size. */
+    alertDeliveries: (limit: number) =>
+      (deliveryLoaders[limit] ??= new DataLoader<string, DeliveryRow[]>((ids) => notifications.latestDeliveriesOf(ids, scope, limit))),
   };
 }
 
@@ -80,7 +100,7 @@ export function createContext(services: Services, scope: NamespaceScope = null, 
     requestId,
     scope,
     principal,
-    loaders: createLoaders(services.repository, scope, services.progress),
+    loaders: createLoaders(services, scope),
     logger: services.logger.child({ requestId }),
   };
 }

@@ -7,6 +7,7 @@ import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp, type App } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
+import type { Logger } from '../src/logger.js';
 import type { Clock } from '../src/services/executions.js';
 
 export const driver = (process.env.RUNWATCH_TEST_DRIVER ?? 'pglite') as 'pglite' | 'postgres';
@@ -63,13 +64,15 @@ export interface StartOptions {
   clock?: Clock;
   /** A fixed port, e.g. to restart a server where its clients expect it. */
   port?: number;
+  /** To read what the server logs. */
+  logger?: Logger;
 }
 
 /** Starts the real server on a free port; it is stopped after the file's tests. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const config = testConfig({ DATABASE_URL: databaseUrl, ...options.env });
-  const app = await buildApp(config, { clock: options.clock });
+  const app = await buildApp(config, { clock: options.clock, logger: options.logger });
   const port = await app.start(options.port ?? 0);
   const url = `http://127.0.0.1:${port}/graphql`;
   const wsUrl = `ws://127.0.0.1:${port}/graphql`;

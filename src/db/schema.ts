@@ -1,3 +1,4 @@
+/** Every table, in one file: drizzle-kit generates the migrations from it and both drivers load it as one schema. */
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -11,12 +12,16 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { ExecutionStatus, StepStatus, EventType } from '../domain/lifecycle.js';
 import type { AlertSeverity, AlertStatus } from '../domain/alerts.js';
 import type { HealthStatus } from '../domain/health.js';
+import type { AlertLabels } from '../domain/alerts.js';
+import type { AlertLabelName, Matcher } from '../domain/notifications.js';
+import type { ReceiverKind } from '../domain/notification-payloads.js';
 // The rule ids are the list of rules itself (a type only: nothing of the service layer loads here).
 import type { AlertRule } from '../services/alert-rules.js';
 
@@ -322,3 +327,127 @@ export const systemStreams = pgTable('system_streams', {
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertRuleSettingsRow = typeof alertRuleSettings.$inferSelect;
+
+/** Silences: alerts their matchers select are still recorded, but notify no one from startsAt to endsAt. */
+export const alertSilences = pgTable(
+  'alert_silences',
+  {
+    id: uuid('id').primaryKey(),
+    matchers: jsonb('matchers').$type<Matcher[]>().notNull(),
+    /** The namespaces it is confined to, when its creator's key was limited to namespaces; null: any. */
+    namespaces: text('namespaces').array(),
+    startsAt: at('starts_at').notNull(),
+    endsAt: at('ends_at').notNull(),
+    comment: text('comment'),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [index('alert_silences_ends_idx').on(t.endsAt)],
+);
+
+/** Where notifications go. The secret signs webhook bodies; it and the URL's credentials are never shown. */
+export const alertReceivers = pgTable(
+  'alert_receivers',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind').$type<ReceiverKind>().notNull(),
+    url: text('url').notNull(),
+    secret: text('secret'),
+    /** null: NOTIFY_TIMEOUT_MS. */
+    timeoutMs: integer('timeout_ms'),
+    /** null: system-wide (only keys without a namespace limit see it). */
+    namespace: text('namespace'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [unique('alert_receivers_namespace_name_key').on(t.namespace, t.name).nullsNotDistinct()],
+);
+
+/** Which alerts go to which receiver, grouped how; tried in position order (the first match wins unless `continue`). */
+export const alertRoutes = pgTable(
+  'alert_routes',
+  {
+    id: uuid('id').primaryKey(),
+    receiverId: uuid('receiver_id')
+      .notNull()
+      .references(() => alertReceivers.id),
+    matchers: jsonb('matchers').$type<Matcher[]>().notNull(),
+    /** The namespaces it is confined to (its creator's, or its receiver's); null: any. */
+    namespaces: text('namespaces').array(),
+    groupBy: text('group_by').array().$type<AlertLabelName[]>().notNull(),
+    groupWaitMs: integer('group_wait_ms').notNull(),
+    groupIntervalMs: integer('group_interval_ms').notNull(),
+    repeatIntervalMs: integer('repeat_interval_ms').notNull(),
+    sendResolved: boolean('send_resolved').notNull(),
+    continue: boolean('continue').notNull(),
+    position: integer('position').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [index('alert_routes_position_idx').on(t.position, t.id)],
+);
+
+/** Each open notification group of a route: what it last reported, and when. Written by the round only. */
+export const notificationGroups = pgTable('notification_groups', {
+  /** The route's id and the group's label values (src/domain/notifications.ts `groupOf`). */
+  key: text('key').primaryKey(),
+  routeId: uuid('route_id')
+    .notNull()
+    .references(() => alertRoutes.id, { onDelete: 'cascade' }),
+  labels: jsonb('labels').$type<Partial<AlertLabels>>().notNull(),
+  createdAt: at('created_at').notNull(),
+  lastNotifiedAt: at('last_notified_at'),
+  /** The alerts the last notification reported firing. */
+  notified: uuid('notified').array().notNull(),
+});
+
+export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+/**
+ * The outbox and the delivery log in one: a row per notification, written in the round's
+ * transaction, then claimed, sent and updated by the delivery loop. Its id is the notification's
+ * idempotency key. `seq` is the order rows were written in (only the round writes them, under the
+ * round lock, so it follows commit order): one receiver's notifications of one group go out in it.
+ */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    receiverId: uuid('receiver_id')
+      .notNull()
+      .references(() => alertReceivers.id, { onDelete: 'cascade' }),
+    /** The receiver's namespace, for isolation. */
+    namespace: text('namespace'),
+    groupKey: text('group_key').notNull(),
+    status: text('status').$type<DeliveryStatus>().notNull(),
+    alertIds: uuid('alert_ids').array().notNull(),
+    firingCount: integer('firing_count').notNull(),
+    resolvedCount: integer('resolved_count').notNull(),
+    /** The exact bytes sent (and signed). */
+    body: text('body').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    nextAttemptAt: at('next_attempt_at').notNull(),
+    /** While set and ahead of the clock, an instance is sending it. */
+    leaseUntil: at('lease_until'),
+    createdAt: at('created_at').notNull(),
+    deliveredAt: at('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('alert_deliveries_seq_key').on(t.seq),
+    // Claims walk the pending rows in outbox order and stop at the first due ones.
+    index('alert_deliveries_pending_idx').on(t.seq).where(sql`status = 'PENDING'`),
+    index('alert_deliveries_fifo_idx').on(t.receiverId, t.groupKey, t.seq).where(sql`status = 'PENDING'`),
+    index('alert_deliveries_alert_ids_idx').using('gin', t.alertIds),
+  ],
+);
+
+export type SilenceRow = typeof alertSilences.$inferSelect;
+export type ReceiverRow = typeof alertReceivers.$inferSelect;
+export type RouteRow = typeof alertRoutes.$inferSelect;
+export type NotificationGroupRow = typeof notificationGroups.$inferSelect;
+export type DeliveryRow = typeof alertDeliveries.$inferSelect;

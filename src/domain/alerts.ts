@@ -43,14 +43,6 @@ export interface Condition<Rule extends string = string> extends Finding {
 export const fingerprintOf = (c: Pick<Condition, 'rule' | 'namespace' | 'subject'>) =>
   `${c.rule}|${c.namespace ?? '*'}|${c.subject}`;
 
-/** The labels routes and silences match on, all strings: '' for no namespace (system-wide) or no workflow. */
-export const labelsOf = (alert: Pick<Alert, 'rule' | 'namespace' | 'workflow' | 'severity' | 'subject'>) => ({
-  rule: alert.rule,
-  namespace: alert.namespace ?? '',
-  workflow: alert.workflow ?? '',
-  severity: alert.severity,
-  subject: alert.subject,
-});
 
 export interface AlertState {
   status: AlertStatus;
@@ -248,3 +240,20 @@ export function alertFromEventData<Rule extends string>(data: Record<string, unk
     resolvedAt: date('resolvedAt'),
   };
 }
+
+/** The labels routes and silences match on; '' for what an alert does not have. */
+export interface AlertLabels {
+  rule: string;
+  namespace: string;
+  workflow: string;
+  severity: string;
+  subject: string;
+}
+
+export const labelsOf = (alert: Pick<Alert, 'rule' | 'namespace' | 'workflow' | 'severity' | 'subject'>): AlertLabels => ({
+  rule: alert.rule,
+  namespace: alert.namespace ?? '',
+  workflow: alert.workflow ?? '',
+  severity: alert.severity,
+  subject: alert.subject,
+});

@@ -21,7 +21,7 @@ const AlertStatusEnum = builder.enumType('AlertStatus', {
 /** "A, B or C." */
 const oneOf = (names: readonly string[]) => `${names.slice(0, -1).join(', ')} or ${names.at(-1)}.`;
 
-const AlertRef = builder.objectRef<AlertRow>('Alert');
+export const AlertRef = builder.objectRef<AlertRow>('Alert');
 
 /** Per operation and page shape: the executions of every alert of a page in one statement. */
 const executionLoaders = new WeakMap<Context, Map<string, DataLoader<string, ExecutionRow[]>>>();

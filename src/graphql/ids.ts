@@ -1,7 +1,7 @@
 import { isUuid } from '../domain/cursors.js';
 import { badInput } from '../errors.js';
 
-export type NodeTypename = 'Execution' | 'StepProgress' | 'ExecutionEvent' | 'Alert';
+export type NodeTypename = 'Execution' | 'StepProgress' | 'ExecutionEvent' | 'Alert' | 'Silence' | 'AlertReceiver' | 'AlertRoute' | 'AlertDelivery';
 
 export const encodeGlobalId = (typename: string, id: bigint | number | string) =>
   Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url');

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { isUuid } from '../domain/cursors.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
 
@@ -31,6 +32,18 @@ export function toConnection<T>(rows: T[], limit: number, cursorOf: (row: T) => 
       hasPreviousPage: Boolean(after),
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? after ?? null,
+    },
+  };
+}
+
+/** An opaque cursor over a newest-first list ordered by (a time, a uuid), as `prefix:<ms>:<uuid>`. */
+export function timeAndIdCursor(prefix: string) {
+  return {
+    encode: (at: Date, id: string) => Buffer.from(`${prefix}:${at.getTime()}:${id}`).toString('base64url'),
+    decode(cursor: string): { at: Date; id: string } {
+      const match = new RegExp(`^${prefix}:(\\d{1,15}):(.+)$`).exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (!match || !isUuid(match[2]!)) throw badInput(`"${cursor.slice(0, 80)}" is not a valid cursor; pass a cursor this API returned`, { field: 'after' });
+      return { at: new Date(Number(match[1])), id: match[2]! };
     },
   };
 }

@@ -10,6 +10,8 @@ import './metrics.js';
 import './health.js';
 import './alert.js';
 import './alert-rule.js';
+import './silence.js';
+import './notification.js';
 import './apikey.js';
 
 /** The whole API, assembled from one file per type. */
@@ -21,7 +23,7 @@ export const schema = builder.toSchema();
  * id of each of these node types is its row's `id` (see their builder.node calls), so it is encoded
  * synchronously instead, with the same encoder.
  */
-const NODES_IDENTIFIED_BY_ROW_ID = new Set(['Execution', 'StepProgress', 'ExecutionEvent', 'Alert']);
+const NODES_IDENTIFIED_BY_ROW_ID = new Set(['Execution', 'StepProgress', 'ExecutionEvent', 'Alert', 'Silence', 'AlertReceiver', 'AlertRoute', 'AlertDelivery']);
 for (const type of Object.values(schema.getTypeMap())) {
   if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
   const typename = type.name;

@@ -59,6 +59,7 @@ import type { EventBus } from './bus.js';
 import type { LiveFeedOptions } from './events.js';
 import type { Clock, ExecutionService } from './executions.js';
 import { databaseUnreachable, type HealthService } from './health.js';
+import type { Notifier } from './notifications.js';
 
 export { SYSTEM_NAMESPACE };
 
@@ -99,7 +100,7 @@ interface Deps {
   executions: Pick<ExecutionService, 'ingest'>;
   /** The lock whose holder leads the rounds. */
   leadership: SessionLock;
-  notifier?: AlertNotifier;
+  notifier: AlertNotifier;
 }
 
 const asDb = (tx: unknown) => tx as Db;
@@ -212,7 +213,7 @@ export function createAlertService(deps: Deps) {
     await recordRound(tx, { lastEvaluatedAt: now, healthStatus: current.status, leaderId: instanceId, leaderSince, rounds: (previous?.rounds ?? 0) + 1 });
     const changes = { alerts: changed, health: previous?.healthStatus !== current.status ? current : null };
     await recordChanges(tx, changes, now);
-    await notifier?.plan(tx, { now });
+    await notifier.plan(tx, { now });
     return changes;
   }
 
@@ -237,7 +238,8 @@ export function createAlertService(deps: Deps) {
     if (!changes) return false;
     outage.written(unwritten);
     announce(bus, changes);
-    await notifier?.deliverDue().catch((error: unknown) => log.warn({ err: error }, 'delivering notifications failed; retrying next round'));
+    // Sending waits on receivers (up to their timeouts): it must not hold up the next round.
+    void notifier.deliverDue().catch((error: unknown) => log.warn({ err: error }, 'delivering notifications failed; retrying'));
     return true;
   }
 

@@ -84,6 +84,20 @@ type Documents = {
     "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": typeof types.MonitoringResolveDocument,
     "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n": typeof types.MonitoringAlertEventsDocument,
     "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }": typeof types.MonitoringLiveAlertsDocument,
+    "\n  mutation NotifyCreateReceiver($input: CreateAlertReceiverInput!) {\n    createAlertReceiver(input: $input) { id name kind url hasSecret timeoutMs namespace }\n  }\n": typeof types.NotifyCreateReceiverDocument,
+    "\n  mutation NotifyUpdateReceiver($id: ID!, $input: UpdateAlertReceiverInput!) {\n    updateAlertReceiver(id: $id, input: $input) { id name url hasSecret timeoutMs }\n  }\n": typeof types.NotifyUpdateReceiverDocument,
+    "mutation NotifyDeleteReceiver($id: ID!) { deleteAlertReceiver(id: $id) { id } }": typeof types.NotifyDeleteReceiverDocument,
+    "query NotifyReceivers { alertReceivers { id name kind url hasSecret namespace } }": typeof types.NotifyReceiversDocument,
+    "\n  mutation NotifyCreateRoute($input: CreateAlertRouteInput!) {\n    createAlertRoute(input: $input) {\n      id namespaces groupBy groupWaitMs groupIntervalMs repeatIntervalMs sendResolved continue position\n      receiver { id name } matchers { label operator value }\n    }\n  }\n": typeof types.NotifyCreateRouteDocument,
+    "\n  mutation NotifyUpdateRoute($id: ID!, $input: UpdateAlertRouteInput!) { updateAlertRoute(id: $id, input: $input) { id groupWaitMs position } }\n": typeof types.NotifyUpdateRouteDocument,
+    "mutation NotifyDeleteRoute($id: ID!) { deleteAlertRoute(id: $id) { id } }": typeof types.NotifyDeleteRouteDocument,
+    "query NotifyRoutes { alertRoutes { id namespaces position receiver { id } } }": typeof types.NotifyRoutesDocument,
+    "\n  mutation NotifyCreateSilence($input: CreateSilenceInput!) {\n    createSilence(input: $input) { id state startsAt endsAt comment createdBy namespaces matchers { label operator value } }\n  }\n": typeof types.NotifyCreateSilenceDocument,
+    "mutation NotifyExpireSilence($id: ID!) { expireSilence(id: $id) { id state endsAt } }": typeof types.NotifyExpireSilenceDocument,
+    "\n  query NotifySilences($state: [SilenceState!], $first: Int, $after: String) {\n    silences(state: $state, first: $first, after: $after) { edges { cursor node { id state namespaces } } pageInfo { hasNextPage endCursor } }\n  }\n": typeof types.NotifySilencesDocument,
+    "\n  query NotifyDeliveries($filter: AlertDeliveryFilter, $first: Int) {\n    alertDeliveries(filter: $filter, first: $first) {\n      edges {\n        node {\n          id idempotencyKey status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt firingCount resolvedCount groupKey\n          receiver { name kind }\n          alerts { id rule namespace status }\n        }\n      }\n    }\n  }\n": typeof types.NotifyDeliveriesDocument,
+    "\n  query NotifyAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 100) {\n      edges { node { id rule namespace status silenced silencedBy { id } deliveries(first: 10) { idempotencyKey status firingCount resolvedCount } } }\n    }\n  }\n": typeof types.NotifyAlertsDocument,
+    "\n  query NotifyAlertRules($status: [AlertStatus!]) { alerts(status: $status, first: 500) { edges { node { id rule namespace status } } } }\n": typeof types.NotifyAlertRulesDocument,
     "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": typeof types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": typeof types.ActiveProgressDocument,
@@ -166,6 +180,20 @@ const documents: Documents = {
     "mutation MonitoringResolve($id: ID!) { resolveAlert(id: $id) { id status resolvedAt } }": types.MonitoringResolveDocument,
     "\n  query MonitoringAlertEvents { events(filter: { types: [SYSTEM_ALERT, SYSTEM_HEALTH] }, first: 500) { edges { node { type namespace seq data } } } }\n": types.MonitoringAlertEventsDocument,
     "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }": types.MonitoringLiveAlertsDocument,
+    "\n  mutation NotifyCreateReceiver($input: CreateAlertReceiverInput!) {\n    createAlertReceiver(input: $input) { id name kind url hasSecret timeoutMs namespace }\n  }\n": types.NotifyCreateReceiverDocument,
+    "\n  mutation NotifyUpdateReceiver($id: ID!, $input: UpdateAlertReceiverInput!) {\n    updateAlertReceiver(id: $id, input: $input) { id name url hasSecret timeoutMs }\n  }\n": types.NotifyUpdateReceiverDocument,
+    "mutation NotifyDeleteReceiver($id: ID!) { deleteAlertReceiver(id: $id) { id } }": types.NotifyDeleteReceiverDocument,
+    "query NotifyReceivers { alertReceivers { id name kind url hasSecret namespace } }": types.NotifyReceiversDocument,
+    "\n  mutation NotifyCreateRoute($input: CreateAlertRouteInput!) {\n    createAlertRoute(input: $input) {\n      id namespaces groupBy groupWaitMs groupIntervalMs repeatIntervalMs sendResolved continue position\n      receiver { id name } matchers { label operator value }\n    }\n  }\n": types.NotifyCreateRouteDocument,
+    "\n  mutation NotifyUpdateRoute($id: ID!, $input: UpdateAlertRouteInput!) { updateAlertRoute(id: $id, input: $input) { id groupWaitMs position } }\n": types.NotifyUpdateRouteDocument,
+    "mutation NotifyDeleteRoute($id: ID!) { deleteAlertRoute(id: $id) { id } }": types.NotifyDeleteRouteDocument,
+    "query NotifyRoutes { alertRoutes { id namespaces position receiver { id } } }": types.NotifyRoutesDocument,
+    "\n  mutation NotifyCreateSilence($input: CreateSilenceInput!) {\n    createSilence(input: $input) { id state startsAt endsAt comment createdBy namespaces matchers { label operator value } }\n  }\n": types.NotifyCreateSilenceDocument,
+    "mutation NotifyExpireSilence($id: ID!) { expireSilence(id: $id) { id state endsAt } }": types.NotifyExpireSilenceDocument,
+    "\n  query NotifySilences($state: [SilenceState!], $first: Int, $after: String) {\n    silences(state: $state, first: $first, after: $after) { edges { cursor node { id state namespaces } } pageInfo { hasNextPage endCursor } }\n  }\n": types.NotifySilencesDocument,
+    "\n  query NotifyDeliveries($filter: AlertDeliveryFilter, $first: Int) {\n    alertDeliveries(filter: $filter, first: $first) {\n      edges {\n        node {\n          id idempotencyKey status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt firingCount resolvedCount groupKey\n          receiver { name kind }\n          alerts { id rule namespace status }\n        }\n      }\n    }\n  }\n": types.NotifyDeliveriesDocument,
+    "\n  query NotifyAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 100) {\n      edges { node { id rule namespace status silenced silencedBy { id } deliveries(first: 10) { idempotencyKey status firingCount resolvedCount } } }\n    }\n  }\n": types.NotifyAlertsDocument,
+    "\n  query NotifyAlertRules($status: [AlertStatus!]) { alerts(status: $status, first: 500) { edges { node { id rule namespace status } } } }\n": types.NotifyAlertRulesDocument,
     "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": types.ActiveProgressDocument,
@@ -472,6 +500,62 @@ export function graphql(source: "\n  query MonitoringAlertEvents { events(filter
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }"): (typeof documents)["subscription MonitoringLiveAlerts { alerts { id fingerprint rule status namespace message } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifyCreateReceiver($input: CreateAlertReceiverInput!) {\n    createAlertReceiver(input: $input) { id name kind url hasSecret timeoutMs namespace }\n  }\n"): (typeof documents)["\n  mutation NotifyCreateReceiver($input: CreateAlertReceiverInput!) {\n    createAlertReceiver(input: $input) { id name kind url hasSecret timeoutMs namespace }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifyUpdateReceiver($id: ID!, $input: UpdateAlertReceiverInput!) {\n    updateAlertReceiver(id: $id, input: $input) { id name url hasSecret timeoutMs }\n  }\n"): (typeof documents)["\n  mutation NotifyUpdateReceiver($id: ID!, $input: UpdateAlertReceiverInput!) {\n    updateAlertReceiver(id: $id, input: $input) { id name url hasSecret timeoutMs }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation NotifyDeleteReceiver($id: ID!) { deleteAlertReceiver(id: $id) { id } }"): (typeof documents)["mutation NotifyDeleteReceiver($id: ID!) { deleteAlertReceiver(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NotifyReceivers { alertReceivers { id name kind url hasSecret namespace } }"): (typeof documents)["query NotifyReceivers { alertReceivers { id name kind url hasSecret namespace } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifyCreateRoute($input: CreateAlertRouteInput!) {\n    createAlertRoute(input: $input) {\n      id namespaces groupBy groupWaitMs groupIntervalMs repeatIntervalMs sendResolved continue position\n      receiver { id name } matchers { label operator value }\n    }\n  }\n"): (typeof documents)["\n  mutation NotifyCreateRoute($input: CreateAlertRouteInput!) {\n    createAlertRoute(input: $input) {\n      id namespaces groupBy groupWaitMs groupIntervalMs repeatIntervalMs sendResolved continue position\n      receiver { id name } matchers { label operator value }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifyUpdateRoute($id: ID!, $input: UpdateAlertRouteInput!) { updateAlertRoute(id: $id, input: $input) { id groupWaitMs position } }\n"): (typeof documents)["\n  mutation NotifyUpdateRoute($id: ID!, $input: UpdateAlertRouteInput!) { updateAlertRoute(id: $id, input: $input) { id groupWaitMs position } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation NotifyDeleteRoute($id: ID!) { deleteAlertRoute(id: $id) { id } }"): (typeof documents)["mutation NotifyDeleteRoute($id: ID!) { deleteAlertRoute(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query NotifyRoutes { alertRoutes { id namespaces position receiver { id } } }"): (typeof documents)["query NotifyRoutes { alertRoutes { id namespaces position receiver { id } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifyCreateSilence($input: CreateSilenceInput!) {\n    createSilence(input: $input) { id state startsAt endsAt comment createdBy namespaces matchers { label operator value } }\n  }\n"): (typeof documents)["\n  mutation NotifyCreateSilence($input: CreateSilenceInput!) {\n    createSilence(input: $input) { id state startsAt endsAt comment createdBy namespaces matchers { label operator value } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation NotifyExpireSilence($id: ID!) { expireSilence(id: $id) { id state endsAt } }"): (typeof documents)["mutation NotifyExpireSilence($id: ID!) { expireSilence(id: $id) { id state endsAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotifySilences($state: [SilenceState!], $first: Int, $after: String) {\n    silences(state: $state, first: $first, after: $after) { edges { cursor node { id state namespaces } } pageInfo { hasNextPage endCursor } }\n  }\n"): (typeof documents)["\n  query NotifySilences($state: [SilenceState!], $first: Int, $after: String) {\n    silences(state: $state, first: $first, after: $after) { edges { cursor node { id state namespaces } } pageInfo { hasNextPage endCursor } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotifyDeliveries($filter: AlertDeliveryFilter, $first: Int) {\n    alertDeliveries(filter: $filter, first: $first) {\n      edges {\n        node {\n          id idempotencyKey status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt firingCount resolvedCount groupKey\n          receiver { name kind }\n          alerts { id rule namespace status }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query NotifyDeliveries($filter: AlertDeliveryFilter, $first: Int) {\n    alertDeliveries(filter: $filter, first: $first) {\n      edges {\n        node {\n          id idempotencyKey status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt firingCount resolvedCount groupKey\n          receiver { name kind }\n          alerts { id rule namespace status }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotifyAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 100) {\n      edges { node { id rule namespace status silenced silencedBy { id } deliveries(first: 10) { idempotencyKey status firingCount resolvedCount } } }\n    }\n  }\n"): (typeof documents)["\n  query NotifyAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 100) {\n      edges { node { id rule namespace status silenced silencedBy { id } deliveries(first: 10) { idempotencyKey status firingCount resolvedCount } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotifyAlertRules($status: [AlertStatus!]) { alerts(status: $status, first: 500) { edges { node { id rule namespace status } } } }\n"): (typeof documents)["\n  query NotifyAlertRules($status: [AlertStatus!]) { alerts(status: $status, first: 500) { edges { node { id rule namespace status } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,6 +4,20 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type AlertDeliveryFilter = {
+  alertId?: string | number | null | undefined;
+  receiverId?: string | number | null | undefined;
+  status?: Array<DeliveryStatus> | null | undefined;
+};
+
+/** The labels of an alert that silences and routes match on. */
+export type AlertLabel =
+  | 'NAMESPACE'
+  | 'RULE'
+  | 'SEVERITY'
+  | 'SUBJECT'
+  | 'WORKFLOW';
+
 export type AlertRuleName =
   | 'COMPONENT_UNHEALTHY'
   | 'EXECUTION_TIMEOUT'
@@ -54,6 +68,33 @@ export type CompleteStepInput = {
   stepId: string | number;
 };
 
+export type CreateAlertReceiverInput = {
+  kind: ReceiverKind;
+  name: string;
+  /** Leave out for a system-wide receiver (keys without a namespace limit only). */
+  namespace?: string | null | undefined;
+  /** At least 16 characters; WEBHOOK bodies are signed with it. Never shown again. */
+  secret?: string | null | undefined;
+  timeoutMs?: number | null | undefined;
+  /** ALERTMANAGER: its base URL. user:password@ in it becomes Basic auth. */
+  url: string;
+};
+
+export type CreateAlertRouteInput = {
+  continue?: boolean | null | undefined;
+  /** [RULE, NAMESPACE] when left out. */
+  groupBy?: Array<AlertLabel> | null | undefined;
+  groupIntervalMs?: number | null | undefined;
+  groupWaitMs?: number | null | undefined;
+  /** All must match; none: every alert. */
+  matchers?: Array<LabelMatcherInput> | null | undefined;
+  /** After the last route when left out. */
+  position?: number | null | undefined;
+  receiverId: string | number;
+  repeatIntervalMs?: number | null | undefined;
+  sendResolved?: boolean | null | undefined;
+};
+
 export type CreateExecutionInput = {
   externalId?: string | null | undefined;
   labels?: unknown;
@@ -65,6 +106,20 @@ export type CreateExecutionInput = {
   timeoutMs?: number | null | undefined;
   workflow: string;
 };
+
+export type CreateSilenceInput = {
+  comment?: string | null | undefined;
+  endsAt: string;
+  /** All must match; at least one must not match the empty string. */
+  matchers: Array<LabelMatcherInput>;
+  /** Now when left out (or in the past). */
+  startsAt?: string | null | undefined;
+};
+
+export type DeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
 
 /** What an estimate is based on: recent successful runs, this execution's own pace so far, or nothing yet. */
 export type EtaBasis =
@@ -151,9 +206,29 @@ export type IngestCommand =
   |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never;   startStep: StartStepInput; timeoutExecution?: never; }
   |  { approveStep?: never; cancelExecution?: never; completeExecution?: never; completeStep?: never; createExecution?: never; failExecution?: never; failStep?: never; queueExecution?: never; rejectStep?: never; reportStepProgress?: never; requestApproval?: never; skipStep?: never; startExecution?: never; startStep?: never;   timeoutExecution: TimeoutExecutionInput; };
 
+export type LabelMatcherInput = {
+  label: AlertLabel;
+  /** EQUAL when left out. */
+  operator?: MatchOperator | null | undefined;
+  value: string;
+};
+
+/** Alertmanager's =, !=, =~ and !~. Regexes use RE2 syntax and must match the whole value. */
+export type MatchOperator =
+  | 'EQUAL'
+  | 'NOT_EQUAL'
+  | 'NOT_REGEX'
+  | 'REGEX';
+
 export type QueueExecutionInput = {
   id: string | number;
 };
+
+/** WEBHOOK: signed JSON (Alertmanager webhook format); SLACK: an incoming webhook; ALERTMANAGER: its v2 API, given by its base URL. */
+export type ReceiverKind =
+  | 'ALERTMANAGER'
+  | 'SLACK'
+  | 'WEBHOOK';
 
 export type RejectStepInput = {
   by: string;
@@ -187,6 +262,11 @@ export type SetAlertRuleInput = {
   windowMs?: number | null | undefined;
 };
 
+export type SilenceState =
+  | 'ACTIVE'
+  | 'EXPIRED'
+  | 'PENDING';
+
 export type SkipStepInput = {
   reason?: string | null | undefined;
   stepId: string | number;
@@ -217,6 +297,30 @@ export type StepStatus =
 
 export type TimeoutExecutionInput = {
   id: string | number;
+};
+
+/** Fields left out stay as they are; secret: null removes the secret, timeoutMs: null restores the default. */
+export type UpdateAlertReceiverInput = {
+  name?: string | null | undefined;
+  secret?: string | null | undefined;
+  timeoutMs?: number | null | undefined;
+  url?: string | null | undefined;
+};
+
+/** Fields left out stay as they are. */
+export type UpdateAlertRouteInput = {
+  continue?: boolean | null | undefined;
+  /** [RULE, NAMESPACE] when left out. */
+  groupBy?: Array<AlertLabel> | null | undefined;
+  groupIntervalMs?: number | null | undefined;
+  groupWaitMs?: number | null | undefined;
+  /** All must match; none: every alert. */
+  matchers?: Array<LabelMatcherInput> | null | undefined;
+  /** After the last route when left out. */
+  position?: number | null | undefined;
+  receiverId?: string | number | null | undefined;
+  repeatIntervalMs?: number | null | undefined;
+  sendResolved?: boolean | null | undefined;
 };
 
 export type RuleFieldsFragment = { rule: AlertRuleName, namespace: string | null, systemWide: boolean, enabled: { value: boolean, source: AlertSettingSource }, severity: { value: AlertSeverity, source: AlertSettingSource }, threshold: { value: number, source: AlertSettingSource } | null, windowMs: { value: number, source: AlertSettingSource } | null, minSample: { value: number, source: AlertSettingSource } | null, pendingMs: { value: number, source: AlertSettingSource }, holdMs: { value: number, source: AlertSettingSource } };
@@ -440,8 +544,12 @@ export type GetNodeQueryVariables = Exact<{
 
 export type GetNodeQuery = { node:
     | { __typename: 'Alert', id: string }
+    | { __typename: 'AlertDelivery', id: string }
+    | { __typename: 'AlertReceiver', id: string }
+    | { __typename: 'AlertRoute', id: string }
     | { __typename: 'Execution', workflow: string, id: string }
     | { __typename: 'ExecutionEvent', type: EventType, seq: number, id: string }
+    | { __typename: 'Silence', id: string }
     | { __typename: 'StepProgress', name: string, id: string }
    | null };
 
@@ -709,6 +817,105 @@ export type MonitoringLiveAlertsSubscriptionVariables = Exact<{ [key: string]: n
 
 export type MonitoringLiveAlertsSubscription = { alerts: { id: string, fingerprint: string, rule: string, status: AlertStatus, namespace: string | null, message: string } };
 
+export type NotifyCreateReceiverMutationVariables = Exact<{
+  input: CreateAlertReceiverInput;
+}>;
+
+
+export type NotifyCreateReceiverMutation = { createAlertReceiver: { id: string, name: string, kind: ReceiverKind, url: string, hasSecret: boolean, timeoutMs: number, namespace: string | null } };
+
+export type NotifyUpdateReceiverMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateAlertReceiverInput;
+}>;
+
+
+export type NotifyUpdateReceiverMutation = { updateAlertReceiver: { id: string, name: string, url: string, hasSecret: boolean, timeoutMs: number } };
+
+export type NotifyDeleteReceiverMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type NotifyDeleteReceiverMutation = { deleteAlertReceiver: { id: string } };
+
+export type NotifyReceiversQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotifyReceiversQuery = { alertReceivers: Array<{ id: string, name: string, kind: ReceiverKind, url: string, hasSecret: boolean, namespace: string | null }> };
+
+export type NotifyCreateRouteMutationVariables = Exact<{
+  input: CreateAlertRouteInput;
+}>;
+
+
+export type NotifyCreateRouteMutation = { createAlertRoute: { id: string, namespaces: Array<string> | null, groupBy: Array<AlertLabel>, groupWaitMs: number, groupIntervalMs: number, repeatIntervalMs: number, sendResolved: boolean, continue: boolean, position: number, receiver: { id: string, name: string }, matchers: Array<{ label: AlertLabel, operator: MatchOperator, value: string }> } };
+
+export type NotifyUpdateRouteMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateAlertRouteInput;
+}>;
+
+
+export type NotifyUpdateRouteMutation = { updateAlertRoute: { id: string, groupWaitMs: number, position: number } };
+
+export type NotifyDeleteRouteMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type NotifyDeleteRouteMutation = { deleteAlertRoute: { id: string } };
+
+export type NotifyRoutesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotifyRoutesQuery = { alertRoutes: Array<{ id: string, namespaces: Array<string> | null, position: number, receiver: { id: string } }> };
+
+export type NotifyCreateSilenceMutationVariables = Exact<{
+  input: CreateSilenceInput;
+}>;
+
+
+export type NotifyCreateSilenceMutation = { createSilence: { id: string, state: SilenceState, startsAt: string, endsAt: string, comment: string | null, createdBy: string, namespaces: Array<string> | null, matchers: Array<{ label: AlertLabel, operator: MatchOperator, value: string }> } };
+
+export type NotifyExpireSilenceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type NotifyExpireSilenceMutation = { expireSilence: { id: string, state: SilenceState, endsAt: string } };
+
+export type NotifySilencesQueryVariables = Exact<{
+  state?: Array<SilenceState> | SilenceState | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type NotifySilencesQuery = { silences: { edges: Array<{ cursor: string, node: { id: string, state: SilenceState, namespaces: Array<string> | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type NotifyDeliveriesQueryVariables = Exact<{
+  filter?: AlertDeliveryFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type NotifyDeliveriesQuery = { alertDeliveries: { edges: Array<{ node: { id: string, idempotencyKey: string, status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, firingCount: number, resolvedCount: number, groupKey: string, receiver: { name: string, kind: ReceiverKind }, alerts: Array<{ id: string, rule: string, namespace: string | null, status: AlertStatus }> } }> } };
+
+export type NotifyAlertsQueryVariables = Exact<{
+  status?: Array<AlertStatus> | AlertStatus | null | undefined;
+}>;
+
+
+export type NotifyAlertsQuery = { alerts: { edges: Array<{ node: { id: string, rule: string, namespace: string | null, status: AlertStatus, silenced: boolean, silencedBy: Array<{ id: string }>, deliveries: Array<{ idempotencyKey: string, status: DeliveryStatus, firingCount: number, resolvedCount: number }> } }> } };
+
+export type NotifyAlertRulesQueryVariables = Exact<{
+  status?: Array<AlertStatus> | AlertStatus | null | undefined;
+}>;
+
+
+export type NotifyAlertRulesQuery = { alerts: { edges: Array<{ node: { id: string, rule: string, namespace: string | null, status: AlertStatus } }> } };
+
 export type EtaProgressFieldsFragment = { executionId: string, status: ExecutionStatus, totalSteps: number, completedSteps: number, failedSteps: number, runningSteps: number, pendingSteps: number, skippedSteps: number, progressPercent: number, elapsedMs: number | null, estimatedRemainingMs: number | null, estimatedRemainingP90Ms: number | null, estimatedCompletion: string | null, estimatedStartAt: string | null, percentByTime: number | null, isOverrunning: boolean, etaBasis: EtaBasis, currentStep: { id: string, name: string, status: StepStatus } | null };
 
 export type ExecutionProgressOfQueryVariables = Exact<{
@@ -844,6 +1051,20 @@ export const MonitoringAcknowledgeDocument = {"kind":"Document","definitions":[{
 export const MonitoringResolveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MonitoringResolve"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resolveAlert"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedAt"}}]}}]}}]} as unknown as DocumentNode<MonitoringResolveMutation, MonitoringResolveMutationVariables>;
 export const MonitoringAlertEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MonitoringAlertEvents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"types"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"SYSTEM_ALERT"},{"kind":"EnumValue","value":"SYSTEM_HEALTH"}]}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"data"}}]}}]}}]}}]}}]} as unknown as DocumentNode<MonitoringAlertEventsQuery, MonitoringAlertEventsQueryVariables>;
 export const MonitoringLiveAlertsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"MonitoringLiveAlerts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alerts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fingerprint"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]} as unknown as DocumentNode<MonitoringLiveAlertsSubscription, MonitoringLiveAlertsSubscriptionVariables>;
+export const NotifyCreateReceiverDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyCreateReceiver"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAlertReceiverInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAlertReceiver"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"hasSecret"}},{"kind":"Field","name":{"kind":"Name","value":"timeoutMs"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}}]}}]}}]} as unknown as DocumentNode<NotifyCreateReceiverMutation, NotifyCreateReceiverMutationVariables>;
+export const NotifyUpdateReceiverDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyUpdateReceiver"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateAlertReceiverInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateAlertReceiver"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"hasSecret"}},{"kind":"Field","name":{"kind":"Name","value":"timeoutMs"}}]}}]}}]} as unknown as DocumentNode<NotifyUpdateReceiverMutation, NotifyUpdateReceiverMutationVariables>;
+export const NotifyDeleteReceiverDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyDeleteReceiver"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteAlertReceiver"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<NotifyDeleteReceiverMutation, NotifyDeleteReceiverMutationVariables>;
+export const NotifyReceiversDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NotifyReceivers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alertReceivers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"hasSecret"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}}]}}]}}]} as unknown as DocumentNode<NotifyReceiversQuery, NotifyReceiversQueryVariables>;
+export const NotifyCreateRouteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyCreateRoute"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAlertRouteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAlertRoute"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"namespaces"}},{"kind":"Field","name":{"kind":"Name","value":"groupBy"}},{"kind":"Field","name":{"kind":"Name","value":"groupWaitMs"}},{"kind":"Field","name":{"kind":"Name","value":"groupIntervalMs"}},{"kind":"Field","name":{"kind":"Name","value":"repeatIntervalMs"}},{"kind":"Field","name":{"kind":"Name","value":"sendResolved"}},{"kind":"Field","name":{"kind":"Name","value":"continue"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"receiver"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"matchers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"operator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<NotifyCreateRouteMutation, NotifyCreateRouteMutationVariables>;
+export const NotifyUpdateRouteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyUpdateRoute"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateAlertRouteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateAlertRoute"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"groupWaitMs"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]}}]} as unknown as DocumentNode<NotifyUpdateRouteMutation, NotifyUpdateRouteMutationVariables>;
+export const NotifyDeleteRouteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyDeleteRoute"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteAlertRoute"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<NotifyDeleteRouteMutation, NotifyDeleteRouteMutationVariables>;
+export const NotifyRoutesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NotifyRoutes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alertRoutes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"namespaces"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"receiver"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<NotifyRoutesQuery, NotifyRoutesQueryVariables>;
+export const NotifyCreateSilenceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyCreateSilence"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateSilenceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createSilence"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}},{"kind":"Field","name":{"kind":"Name","value":"comment"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"namespaces"}},{"kind":"Field","name":{"kind":"Name","value":"matchers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"operator"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<NotifyCreateSilenceMutation, NotifyCreateSilenceMutationVariables>;
+export const NotifyExpireSilenceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"NotifyExpireSilence"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"expireSilence"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}}]}}]}}]} as unknown as DocumentNode<NotifyExpireSilenceMutation, NotifyExpireSilenceMutationVariables>;
+export const NotifySilencesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NotifySilences"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"state"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SilenceState"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"silences"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"state"},"value":{"kind":"Variable","name":{"kind":"Name","value":"state"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"namespaces"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<NotifySilencesQuery, NotifySilencesQueryVariables>;
+export const NotifyDeliveriesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NotifyDeliveries"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"AlertDeliveryFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alertDeliveries"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"lastStatusCode"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}},{"kind":"Field","name":{"kind":"Name","value":"nextAttemptAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveredAt"}},{"kind":"Field","name":{"kind":"Name","value":"firingCount"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedCount"}},{"kind":"Field","name":{"kind":"Name","value":"groupKey"}},{"kind":"Field","name":{"kind":"Name","value":"receiver"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"alerts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<NotifyDeliveriesQuery, NotifyDeliveriesQueryVariables>;
+export const NotifyAlertsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NotifyAlerts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AlertStatus"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alerts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"silenced"}},{"kind":"Field","name":{"kind":"Name","value":"silencedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"deliveries"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"idempotencyKey"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"firingCount"}},{"kind":"Field","name":{"kind":"Name","value":"resolvedCount"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<NotifyAlertsQuery, NotifyAlertsQueryVariables>;
+export const NotifyAlertRulesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NotifyAlertRules"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AlertStatus"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alerts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]}}]} as unknown as DocumentNode<NotifyAlertRulesQuery, NotifyAlertRulesQueryVariables>;
 export const ExecutionProgressOfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ExecutionProgressOf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"execution"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"progress"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EtaProgressFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"steps"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDurationMs"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EtaProgressFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExecutionProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"executionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalSteps"}},{"kind":"Field","name":{"kind":"Name","value":"completedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"failedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"runningSteps"}},{"kind":"Field","name":{"kind":"Name","value":"pendingSteps"}},{"kind":"Field","name":{"kind":"Name","value":"skippedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"progressPercent"}},{"kind":"Field","name":{"kind":"Name","value":"elapsedMs"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedRemainingMs"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedRemainingP90Ms"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedCompletion"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedStartAt"}},{"kind":"Field","name":{"kind":"Name","value":"percentByTime"}},{"kind":"Field","name":{"kind":"Name","value":"isOverrunning"}},{"kind":"Field","name":{"kind":"Name","value":"etaBasis"}},{"kind":"Field","name":{"kind":"Name","value":"currentStep"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<ExecutionProgressOfQuery, ExecutionProgressOfQueryVariables>;
 export const ActiveProgressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ActiveProgress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"activeExecutions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"namespace"},"value":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EtaProgressFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EtaProgressFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExecutionProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"executionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalSteps"}},{"kind":"Field","name":{"kind":"Name","value":"completedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"failedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"runningSteps"}},{"kind":"Field","name":{"kind":"Name","value":"pendingSteps"}},{"kind":"Field","name":{"kind":"Name","value":"skippedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"progressPercent"}},{"kind":"Field","name":{"kind":"Name","value":"elapsedMs"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedRemainingMs"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedRemainingP90Ms"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedCompletion"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedStartAt"}},{"kind":"Field","name":{"kind":"Name","value":"percentByTime"}},{"kind":"Field","name":{"kind":"Name","value":"isOverrunning"}},{"kind":"Field","name":{"kind":"Name","value":"etaBasis"}},{"kind":"Field","name":{"kind":"Name","value":"currentStep"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<ActiveProgressQuery, ActiveProgressQueryVariables>;
 export const LiveEtaProgressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"LiveEtaProgress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"executionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"executionProgress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"executionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"executionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"EtaProgressFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"EtaProgressFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExecutionProgress"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"executionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"totalSteps"}},{"kind":"Field","name":{"kind":"Name","value":"completedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"failedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"runningSteps"}},{"kind":"Field","name":{"kind":"Name","value":"pendingSteps"}},{"kind":"Field","name":{"kind":"Name","value":"skippedSteps"}},{"kind":"Field","name":{"kind":"Name","value":"progressPercent"}},{"kind":"Field","name":{"kind":"Name","value":"elapsedMs"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedRemainingMs"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedRemainingP90Ms"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedCompletion"}},{"kind":"Field","name":{"kind":"Name","value":"estimatedStartAt"}},{"kind":"Field","name":{"kind":"Name","value":"percentByTime"}},{"kind":"Field","name":{"kind":"Name","value":"isOverrunning"}},{"kind":"Field","name":{"kind":"Name","value":"etaBasis"}},{"kind":"Field","name":{"kind":"Name","value":"currentStep"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<LiveEtaProgressSubscription, LiveEtaProgressSubscriptionVariables>;
