@@ -71,11 +71,14 @@ describe(`a notification across a crash (${driver})`, () => {
     expect(after!.headers['idempotency-key']).toBe(before!.headers['idempotency-key']);
     expect([before!.headers['x-runwatch-delivery-attempt'], after!.headers['x-runwatch-delivery-attempt']]).toEqual(['1', '2']);
     expect(after!.body).toBe(before!.body);
-    const { alertDeliveries } = await graphql<{ alertDeliveries: { edges: { node: { status: string; attempts: number; idempotencyKey: string } }[] } }>(
-      again,
-      '{ alertDeliveries { edges { node { status attempts idempotencyKey } } } }',
-    );
-    expect(alertDeliveries.edges.map((e) => e.node)).toEqual([{ status: 'DELIVERED', attempts: 2, idempotencyKey: before!.headers['idempotency-key'] }]);
+    type Deliveries = { alertDeliveries: { edges: { node: { status: string; attempts: number; idempotencyKey: string } }[] } };
+    // The receiver has the request before the server has recorded its answer: wait for the record.
+    const deliveries = await eventually(async () => {
+      const { alertDeliveries } = await graphql<Deliveries>(again, '{ alertDeliveries { edges { node { status attempts idempotencyKey } } } }');
+      const nodes = alertDeliveries.edges.map((e) => e.node);
+      return nodes.every((node) => node.status !== 'PENDING') && nodes;
+    }, 20_000, 'the delivery recorded');
+    expect(deliveries).toEqual([{ status: 'DELIVERED', attempts: 2, idempotencyKey: before!.headers['idempotency-key'] }]);
     expect((await second.stop()).code).toBe(0);
     expect(receiver.received).toHaveLength(2);
   }, 90_000);
