@@ -17,7 +17,7 @@ import {
   type GraphQLInputType,
   type GraphQLNamedType,
 } from 'graphql';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { schema } from '../src/graphql/schema.js';
 import { encodeGlobalId } from '../src/graphql/ids.js';
 import { eventually, startServer, type TestServer } from './harness.js';
@@ -290,9 +290,10 @@ describe(`fuzz (seed ${SEED})`, () => {
         else if (kind === 2) socket.send({ type: rng.pick(['start', 'stop', 'connection_terminate', 'ka', 'nope', 42, null]), id: rng.pick(ids) });
         else if (kind === 3) socket.send({ type: rng.pick(['ping', 'pong']), payload: rng.bool() ? randomJson(rng) : undefined });
         else if (kind === 4) socket.send({ type: 'complete', id: rng.pick(ids) });
+        else if (kind === 11) socket.send({ type: rng.pick(['next', 'error', 'connection_ack']), id: rng.pick(ids), payload: rng.bool() ? { data: null } : randomJson(rng) });
         else if (kind === 5) socket.send({ type: 'connection_init', payload: { apiKey: key } });
         else if (kind === 6) socket.send({ type: 'subscribe', id: rng.pick([...ids, 7, null]), payload: randomJson(rng) });
-        else {
+        else if (kind < 11) {
           const id = rng.bool(0.2) ? 'dup' : `f${f}`;
           const payload: Record<string, unknown> = { query: document(rng) };
           if (rng.bool(0.5)) payload.variables = rng.bool(0.8) ? { first: rng.pick([...NUMBERS, 'x']), flag: rng.bool() } : randomJson(rng);
@@ -329,6 +330,28 @@ describe(`fuzz (seed ${SEED})`, () => {
     expect(healthy.closed).toBeNull();
     expect(failures.slice(0, 10)).toEqual([]);
   }, 60_000);
+
+  it('closes a socket sending a server-only message type with 4400, not 4500, and logs no error', async () => {
+    const consoleError = vi.spyOn(console, 'error');
+    try {
+      const frames = [
+        { id: '1', type: 'next', payload: { data: null } },
+        { id: '1', type: 'error', payload: [{ message: 'x' }] },
+        { type: 'connection_ack' },
+        { id: '1', type: 'next', payload: { data: { a: 1 } }, extra: '"type":"subscribe"' },
+      ];
+      for (const frame of frames) {
+        const socket = await rawSocket(server, { apiKey: key });
+        await socket.until((m) => m.some((x) => x.type === 'connection_ack'));
+        socket.send(frame);
+        await socket.waitClosed(5_000);
+        expect(socket.closed, JSON.stringify(frame)).toMatchObject({ code: 4400 });
+      }
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      consoleError.mockRestore();
+    }
+  });
 
   it('is still healthy afterwards', async () => {
     const response = await fetch(server.url, {

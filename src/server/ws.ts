@@ -29,6 +29,10 @@ const CLOSES: Record<CloseReason, [code: number, reason: string]> = {
 /** A socket told to close that has not finished its closing handshake by then is cut. */
 const TERMINATE_AFTER_MS = 5_000;
 const PIPELINE_LOW_WATER_BYTES = 64 * 1024;
+/** graphql-ws' code for a message the protocol does not allow. */
+export const CLOSE_BAD_REQUEST = 4400;
+/** Types only a server may send; graphql-ws would answer them from a client with 4500 and an error log. */
+const SERVER_ONLY_TYPE = /"type"\s*:\s*"(?:connection_ack|next|error)"/;
 
 export interface WebSocketOptions {
   config: Pick<Config, 'connections' | 'auth' | 'limits'>;
@@ -134,6 +138,7 @@ export function attachWebSockets(server: Server, yoga: GraphQLServer, options: W
     { config, auth, logger: log },
   );
   wsServer.on('connection', (socket) => {
+    refuseServerOnlyMessages(socket);
     stuck.set(socket, pipelineSends(socket));
     sockets.watch(socket);
     socket.once('close', () => sockets.forget(socket));
@@ -203,6 +208,31 @@ export function attachWebSockets(server: Server, yoga: GraphQLServer, options: W
       await Promise.resolve(disposable.dispose()).catch(() => {});
     },
   };
+}
+
+/**
+ * A client sending a message of a type only servers send gets 4400, as the protocol says, before
+ * graphql-ws sees it (its `message` listener comes after this one, so the frame is held back here).
+ */
+function refuseServerOnlyMessages(socket: WebSocket) {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'message' && isServerOnlyMessage(String(args[0]))) {
+      socket.close(CLOSE_BAD_REQUEST, 'Invalid message received');
+      return true;
+    }
+    return emit(event, ...args);
+  }) as WebSocket['emit'];
+}
+
+function isServerOnlyMessage(data: string): boolean {
+  if (!SERVER_ONLY_TYPE.test(data)) return false;
+  try {
+    const type = (JSON.parse(data) as { type?: unknown } | null)?.type;
+    return type === 'connection_ack' || type === 'next' || type === 'error';
+  } catch {
+    return false;
+  }
 }
 
 /** The limits an operation must pass before it runs: operations per socket, the key's rate, its size. */
