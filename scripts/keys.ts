@@ -92,7 +92,7 @@ function remoteKeyStore(socket: string): KeyStore {
 async function openKeyStore(config: Config): Promise<{ keys: KeyStore; close(): Promise<void> }> {
   const owner = config.database.url || config.database.dataDir.startsWith('memory://') ? null : lockOwner(config.database.dataDir);
   if (owner?.controlSocket) return { keys: remoteKeyStore(owner.controlSocket), close: async () => {} };
-  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 1, logger: createLogger(config) });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 1, connectTimeoutMs: config.health.dbTimeoutMs, logger: createLogger(config) });
   return { keys: createApiKeyService({ db: database.db }), close: () => database.close() };
 }
 

@@ -5,6 +5,6 @@ import { startOrExit } from '../src/startup.js';
 
 const config = loadConfigOrExit();
 const database = await startOrExit(() =>
-  openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 1, logger: createLogger(config) }),
+  openDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 1, connectTimeoutMs: config.health.dbTimeoutMs, logger: createLogger(config) }),
 );
 await database.close();

@@ -44,7 +44,7 @@ export interface App {
 /** Builds the whole server - database, services, Yoga, graphql-ws - without listening yet. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
-  const database = await openDatabase({ ...config.database, logger });
+  const database = await openDatabase({ ...config.database, connectTimeoutMs: config.health.dbTimeoutMs, logger });
   const services = createServices(config, database, logger, options.clock ?? systemClock);
   const { authenticator } = services.auth;
   let protectedMode: { anonymous: boolean };

@@ -9,7 +9,7 @@ export interface RunwatchClientOptions {
   /** The API's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   url: string;
   apiKey?: string;
-  /** Attempts after the first on network errors, 502/503/504 and RATE_LIMITED (default 5). */
+  /** Attempts after the first on network errors, 502/503/504, RATE_LIMITED and UNAVAILABLE (default 5). */
   retries?: number;
   /** First backoff delay; doubles each attempt, with jitter (default 200 ms). */
   baseDelayMs?: number;
@@ -67,7 +67,7 @@ export function createRunwatchClient(options: RunwatchClientOptions) {
       const first = result.errors?.[0];
       if (!first) return result.data as R;
       const code = String(first.extensions?.code ?? 'INTERNAL');
-      if (code === 'RATE_LIMITED' && attempt < retries) {
+      if ((code === 'RATE_LIMITED' || code === 'UNAVAILABLE') && attempt < retries) {
         await sleep(Number(first.extensions?.retryAfterMs ?? backoff));
         continue;
       }

@@ -59,7 +59,42 @@ export interface DatabaseOptions {
   url?: string;
   dataDir: string;
   poolSize: number;
+  /** How long opening a connection may take before its statements fail. */
+  connectTimeoutMs: number;
   logger: Logger;
+}
+
+/**
+ * The pause before a pool connection reconnects after an error. postgres.js' default grows with a
+ * retry count shared by the whole pool, up to 20 s, and queued statements wait it out: during an
+ * outage requests hung for seconds and after it the first write waited as long. A short jittered
+ * pause fails statements at once while Postgres is down (connections are refused) and reconnects
+ * within a fraction of a second once it is back.
+ */
+const reconnectDelaySeconds = () => 0.05 + Math.random() * 0.1;
+
+/** Error codes (of an error or one it wraps) meaning Postgres cannot be reached now, not a fault of the request. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down)
+]);
+
+/** Whether `error` says the database is unreachable (an outage) rather than that a statement failed. */
+export function databaseUnreachable(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (UNREACHABLE_CODES.has(String((e as { code?: unknown }).code))) return true;
+    if (e instanceof AggregateError && e.errors.some(databaseUnreachable)) return true;
+  }
+  return false;
 }
 
 const MIGRATION_LOCK = 7_240_611;
@@ -79,6 +114,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await migrateWithLock(options.url);
     const client = postgres(options.url, {
       max: options.poolSize,
+      backoff: reconnectDelaySeconds,
+      connect_timeout: options.connectTimeoutMs / 1000,
       onnotice: () => {},
       connection: { application_name: 'runwatch' },
     });

@@ -98,13 +98,15 @@ async function graphql(parts: RouteParts, req: IncomingMessage, res: ServerRespo
 async function readiness(database: Database, res: ServerResponse) {
   let status = 200;
   let body: object;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
   try {
     body = { status: 'ready', database: { latencyMs: await database.ping() } };
   } catch (error) {
     status = 503;
     body = { status: 'unavailable', database: { error: (error as Error).message } };
+    headers['retry-after'] = '1';
   }
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  res.writeHead(status, headers).end(JSON.stringify(body));
 }
 
 async function healthReport(services: Services, res: ServerResponse) {

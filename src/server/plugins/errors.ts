@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLErrorOptions } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../errors.js';
+import { databaseUnreachable } from '../../db/client.js';
 import type { Logger } from '../../logger.js';
 
 export interface CodedErrorOptions extends Pick<GraphQLErrorOptions, 'nodes' | 'path'> {
@@ -46,6 +47,9 @@ export function useStableErrorCodes(): Plugin {
   };
 }
 
+/** What an UNAVAILABLE answer asks clients to wait before retrying. */
+const RETRY_AFTER_SECONDS = 1;
+
 /** Any other code is translated before it reaches a client. */
 const STABLE_CODES = new Set<string>(ERROR_CODES);
 
@@ -71,6 +75,13 @@ export function maskError(error: unknown, logger: Logger): Error {
   const executorFault = graphqlError && !graphqlError.originalError && graphqlError.path;
   // graphql-js raises these itself, e.g. for a variable of the wrong type: the client's input.
   if (original instanceof GraphQLError && !executorFault) return withDefaultCode(graphqlError ?? original, 'BAD_USER_INPUT');
+  if (databaseUnreachable(original)) {
+    // 503 with Retry-After tells HTTP clients (ours included) to retry; Yoga keeps `http` off the wire.
+    return codedError('UNAVAILABLE', 'The database is unavailable; retry shortly', {
+      ...location,
+      extensions: { retryAfterMs: RETRY_AFTER_SECONDS * 1000, http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } },
+    });
+  }
   const errorId = randomUUID();
   logger.error({ err: original, errorId, path: graphqlError?.path }, 'unexpected error');
   return codedError('INTERNAL', `Unexpected error. Reference: ${errorId}`, { ...location, extensions: { errorId } });
