@@ -101,7 +101,7 @@ export function executionReads(db: Db) {
               inScope(scope),
             ),
           )
-          .orderBy(asc(executions.createdAt), asc(executions.id)),
+          .orderBy(sql`coalesce(${executions.queuedAt}, ${executions.createdAt})`, asc(executions.id)),
       );
     },
 
