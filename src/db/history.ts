@@ -56,11 +56,14 @@ const stats = (row: { samples: number; p50: number; p90: number }): DurationStat
  * that checks on every read pays only for the walk over the latest runs.
  */
 export async function readChangedHistories(db: Db, workflows: readonly KnownWorkflow[], runs: number): Promise<WorkflowHistoryRow[]> {
-  const keys = workflows.map(({ namespace, workflow, version }) => sql`(${namespace}, ${workflow}, ${version})`);
+  const column = (pick: (w: KnownWorkflow) => string) => sql`${sql.param(workflows.map(pick))}::text[]`;
   const rows = await queryRows<{ namespace: string; workflow: string; version: string; runs: number; p50: number | null; p90: number | null; steps: unknown }>(
     db,
     sql`
-      with k(namespace, workflow, known) as (values ${sql.join(keys, sql`, `)}),
+      -- Arrays rather than a values list: one statement text whatever the number of workflows.
+      with k(namespace, workflow, known) as (
+        select * from unnest(${column((w) => w.namespace)}, ${column((w) => w.workflow)}, ${column((w) => w.version)})
+      ),
       recent as (
         select k.namespace, k.workflow, r.id, r.ms
         from k cross join lateral (
@@ -127,7 +130,7 @@ export async function readQueues(db: Db, namespaces: readonly string[], starts: 
           where ${executions.namespace} = n.namespace and ${executions.status} = 'QUEUED') as queued,
         (select coalesce(json_agg(json_build_object('workflow', ${executions.workflow}, 'startedAt', ${executions.startedAt})), '[]'::json) from ${executions}
           where ${executions.namespace} = n.namespace and ${executions.status} in ('RUNNING', 'WAITING_APPROVAL')) as running
-      from (values ${sql.join(namespaces.map((namespace) => sql`(${namespace})`), sql`, `)}) as n(namespace)`,
+      from unnest(${sql.param([...namespaces])}::text[]) as n(namespace)`,
   );
   return rows.map((row) => ({
     namespace: row.namespace,

@@ -60,6 +60,7 @@ export function createProgressService(options: ProgressServiceOptions) {
   /** Batch function for a per-request loader: histories in key order, re-read only where they changed. */
   async function historiesOf(keys: readonly string[]): Promise<WorkflowHistory[]> {
     const unique = [...new Set(keys)];
+    if (unique.length === 0) return [];
     const known = unique.map((key) => ({ ...workflowOfKey(key), version: histories.get(key)?.version ?? '' }));
     const result = new Map(unique.map((key) => [key, histories.get(key)?.history ?? EMPTY_HISTORY]));
     for (const row of await readChangedHistories(db, known, historyRuns)) {
