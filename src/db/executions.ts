@@ -97,6 +97,8 @@ export function executionReads(db: Db) {
           .where(
             and(
               anyOf(executions.status, 'statuses', 'text'),
+              // The partial index's own predicate, spelled out so that the generic plan can use it.
+              sql`${executions.status} in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL')`,
               values.namespace === undefined ? undefined : eq(executions.namespace, value('namespace')),
               inScope(scope),
             ),
