@@ -15,7 +15,7 @@ import { estimateAt, historyStepKey, planEta, type EtaStep } from '../src/domain
 import { predictQueueStarts } from '../src/domain/queue-eta.js';
 import { ApproveStep, CompleteExecution, CompleteStep, QueueExecution, RequestApproval, StartExecution, StartStep } from './documents.js';
 import { createExecution } from './fixtures.js';
-import { manualClock, startServer, type TestServer } from './harness.js';
+import { freshDatabaseUrl, manualClock, onPostgres, startServer, type TestServer } from './harness.js';
 import { ActiveProgress, ExecutionProgressOf } from './progress-documents.js';
 
 describe('ETA maths (pure)', () => {
@@ -294,6 +294,28 @@ describe('ETA history is never stale', () => {
     expect(read.steps[0]!.expectedDurationMs).toBe(1_000);
     // The execution read before the six finished sees them too.
     expect((await progressOf(watched.id)).progress.etaBasis).toBe('HISTORY');
+  });
+});
+
+describe.runIf(onPostgres)('ETA history across instances', () => {
+  it('counts an execution another instance just finished', async () => {
+    const databaseUrl = await freshDatabaseUrl();
+    const [writer, reader] = [await startServer({ clock, databaseUrl }), await startServer({ clock, databaseUrl })];
+    const watched = await createExecution(reader, { workflow: 'shared', stepCount: 1 });
+    await reader.data(StartExecution, { id: watched.id });
+    const read = async () => (await reader.data(ExecutionProgressOf, { id: watched.id })).execution!;
+    expect((await read()).progress.etaBasis).toBe('NONE');
+    for (let i = 0; i < 6; i++) {
+      const created = await createExecution(writer, { workflow: 'shared', stepCount: 1 });
+      await writer.data(StartExecution, { id: created.id });
+      await writer.data(StartStep, { stepId: created.steps[0]!.id });
+      clock.advance(700);
+      await writer.data(CompleteStep, { stepId: created.steps[0]!.id });
+      await writer.data(CompleteExecution, { id: created.id });
+    }
+    const after = await read();
+    expect(after.progress.etaBasis).toBe('HISTORY');
+    expect(after.steps[0]!.expectedDurationMs).toBe(700);
   });
 });
 
