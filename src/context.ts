@@ -16,7 +16,7 @@ import type { Notifier } from './services/notifications.js';
 import type { ReceiverService } from './services/receivers.js';
 import type { SilenceService } from './services/silences.js';
 import type { ProgressService, QueueSnapshot } from './services/progress.js';
-import type { StepHistory } from './domain/eta.js';
+import type { WorkflowHistory } from './domain/eta.js';
 
 /** Long-lived parts of the app that every operation shares. */
 export interface Services {
@@ -81,8 +81,8 @@ function createLoaders(services: Services, scope: NamespaceScope) {
     event: new DataLoader<number, EventRow | null>(async (ids) =>
       byKey(ids, await repository.eventsByIds(ids, scope), (row) => row.id),
     ),
-    // Uncached per operation: the service caches with a TTL, and a long subscription must see updates.
-    stepHistory: new DataLoader<string, StepHistory>((keys) => progress.historiesOf(keys), { cache: false }),
+    // Uncached per operation: the service keeps histories and checks them on every batch, and a long subscription must see updates.
+    stepHistory: new DataLoader<string, WorkflowHistory>((keys) => progress.historiesOf(keys), { cache: false }),
     queue: new DataLoader<string, QueueSnapshot>((namespaces) => progress.queuesOf(namespaces), { cache: false }),
     alert: new DataLoader<string, AlertRow | null>(async (ids) => byKey(ids, await services.alerts.byIds(ids, scope), (row) => row.id)),
     activeSilences: once(() => services.silences.active()),

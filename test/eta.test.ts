@@ -1,24 +1,21 @@
 import { seededRandom } from '../src/domain/random.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  addMoments,
   durationStats,
-  estimateAt,
-  estimateQueueStart,
-  historyStepKey,
   logNormalFromStats,
+  momentsOf,
   normalQuantile,
   normalUpperTail,
-  planEta,
   quantile,
   quantilesOfSum,
-  addMoments,
-  momentsOf,
   remainingQuantiles,
-  type EtaStep,
-} from '../src/domain/eta.js';
-import { ApproveStep, CompleteExecution, CompleteStep, RequestApproval, StartExecution, StartStep } from './documents.js';
+} from '../src/domain/distributions.js';
+import { estimateAt, historyStepKey, planEta, type EtaStep } from '../src/domain/eta.js';
+import { predictQueueStarts } from '../src/domain/queue-eta.js';
+import { ApproveStep, CompleteExecution, CompleteStep, QueueExecution, RequestApproval, StartExecution, StartStep } from './documents.js';
 import { createExecution } from './fixtures.js';
-import { manualClock, startServer, type TestServer } from './harness.js';
+import { freshDatabaseUrl, manualClock, onPostgres, startServer, type TestServer } from './harness.js';
 import { ActiveProgress, ExecutionProgressOf } from './progress-documents.js';
 
 describe('ETA maths (pure)', () => {
@@ -60,23 +57,38 @@ describe('ETA maths (pure)', () => {
     const step = (id: string, status: EtaStep['status'], startedAt: Date | null = null, finishedAt: Date | null = null): EtaStep => ({
       id, name: id, type: 'script', status, startedAt, finishedAt,
     });
-    const history = new Map([[historyStepKey('a', 'script'), { p50Ms: 10_000, p90Ms: 15_000, samples: 40 }]]);
+    const history = { steps: new Map([[historyStepKey('a', 'script'), { p50Ms: 10_000, p90Ms: 15_000, samples: 40 }]]), run: null };
     expect(planEta([step('a', 'PENDING')], history).basis).toBe('HISTORY');
     expect(planEta([step('a', 'PENDING'), step('b', 'PENDING')], history).basis).toBe('NONE');
     const paced = planEta([step('a', 'COMPLETED', at(0), at(20)), step('b', 'PENDING')], history);
     expect(paced.basis).toBe('PACE');
     expect(paced.expectedMs.get('b')).toBeCloseTo(20_000);
-    const none = planEta([step('x', 'RUNNING', at(0)), step('y', 'PENDING')], new Map());
+    const none = planEta([step('x', 'RUNNING', at(0)), step('y', 'PENDING')], { steps: new Map(), run: null });
     expect(estimateAt(none, { status: 'RUNNING', finishedAt: null, elapsedMs: 5_000 }, at(5))).toMatchObject({
       etaBasis: 'NONE', estimatedRemainingMs: null, estimatedCompletion: null, percentByTime: null, isOverrunning: false,
     });
   });
 
-  it('expects a queued execution to start after the executions ahead of it, at the recent start rate', () => {
-    const now = new Date('2026-01-01T00:00:00Z');
-    expect(estimateQueueStart(0, 6, 900_000, now)).toEqual(new Date(now.getTime() + 150_000));
-    expect(estimateQueueStart(2, 6, 900_000, now)).toEqual(new Date(now.getTime() + 450_000));
-    expect(estimateQueueStart(2, 0, 900_000, now)).toBeNull();
+  it('expects a queued execution to start at the dispatch rate, or when a running slot frees, whichever is later', () => {
+    const now = new Date('2026-01-01T00:10:00Z');
+    const ago = (s: number) => new Date(now.getTime() - s * 1_000);
+    const queued = [{ id: 'a', run: null }, { id: 'b', run: null }];
+    // Four starts within a second, 9 s ago: about one start every 3 s since.
+    const rate = predictQueueStarts({ queued, running: [], recentStarts: [ago(10), ago(9.7), ago(9.4), ago(9)] }, now);
+    expect(rate.get('a')).toMatchObject({ basis: 'RATE', startAt: new Date(now.getTime() + 3_333) });
+    expect(rate.get('b')!.startAt).toEqual(new Date(now.getTime() + 6_667));
+    expect(rate.get('a')!.earliestAt!.getTime()).toBeLessThan(rate.get('a')!.startAt!.getTime());
+    expect(rate.get('a')!.latestAt!.getTime()).toBeGreaterThan(rate.get('a')!.startAt!.getTime());
+    // One slot, busy for about another minute (runs take 2 min): the slot binds.
+    const run = { p50Ms: 120_000, p90Ms: 150_000, samples: 50 };
+    const slots = predictQueueStarts(
+      { queued: queued.map((q) => ({ ...q, run })), running: [{ startedAt: ago(60), run }], recentStarts: [ago(10), ago(9)] },
+      now,
+    );
+    expect(slots.get('a')!.basis).toBe('SLOTS');
+    expect(slots.get('a')!.startAt!.getTime() - now.getTime()).toBeGreaterThan(50_000);
+    expect(slots.get('b')!.startAt!.getTime() - slots.get('a')!.startAt!.getTime()).toBeCloseTo(120_000, -3);
+    expect(predictQueueStarts({ queued, running: [], recentStarts: [] }, now).get('a')).toMatchObject({ basis: 'NONE', startAt: null });
   });
 });
 
@@ -254,35 +266,202 @@ describe('no history at all', () => {
   });
 });
 
-describe('queue ETA', () => {
-  it('expects queued executions to start in queue order at the recent start rate', async () => {
+/** Runs one execution of `workflow` whose steps take `durations` and runs `gapMs` between steps. */
+async function runOnce(workflow: string, namespace: string, durations: number[], gapMs = 0) {
+  const created = await createExecution(server, { workflow, namespace, stepCount: durations.length });
+  await server.data(StartExecution, { id: created.id });
+  for (const [i, step] of created.steps.entries()) {
+    clock.advance(gapMs);
+    await server.data(StartStep, { stepId: step.id });
+    clock.advance(durations[i]!);
+    await server.data(CompleteStep, { stepId: step.id });
+  }
+  clock.advance(gapMs);
+  await server.data(CompleteExecution, { id: created.id });
+  return durations.reduce((a, b) => a + b, 0) + gapMs * (durations.length + 1);
+}
+
+describe('ETA history is never stale', () => {
+  it('counts an execution that just finished in the next estimate', async () => {
+    const watched = await createExecution(server, { workflow: 'fresh', namespace: 'stale', stepCount: 1 });
+    await server.data(StartExecution, { id: watched.id });
+    expect((await progressOf(watched.id)).progress.etaBasis).toBe('NONE');
+    for (let i = 0; i < 6; i++) await runOnce('fresh', 'stale', [1_000]);
+    const next = await createExecution(server, { workflow: 'fresh', namespace: 'stale', stepCount: 1 });
+    await server.data(StartExecution, { id: next.id });
+    const read = await progressOf(next.id);
+    expect(read.progress.etaBasis).toBe('HISTORY');
+    expect(read.steps[0]!.expectedDurationMs).toBe(1_000);
+    // The execution read before the six finished sees them too.
+    expect((await progressOf(watched.id)).progress.etaBasis).toBe('HISTORY');
+  });
+});
+
+describe.runIf(onPostgres)('ETA history across instances', () => {
+  it('counts an execution another instance just finished', async () => {
+    const databaseUrl = await freshDatabaseUrl();
+    const [writer, reader] = [await startServer({ clock, databaseUrl }), await startServer({ clock, databaseUrl })];
+    const watched = await createExecution(reader, { workflow: 'shared', stepCount: 1 });
+    await reader.data(StartExecution, { id: watched.id });
+    const read = async () => (await reader.data(ExecutionProgressOf, { id: watched.id })).execution!;
+    expect((await read()).progress.etaBasis).toBe('NONE');
     for (let i = 0; i < 6; i++) {
-      const created = await createExecution(server, { workflow: 'nightly', namespace: 'queue', steps: [{ name: 'job', type: 'script' }] });
-      await server.data(StartExecution, { id: created.id });
-      await server.data(StartStep, { stepId: created.steps[0]!.id });
-      clock.advance(60_000);
-      await server.data(CompleteStep, { stepId: created.steps[0]!.id });
-      await server.data(CompleteExecution, { id: created.id });
+      const created = await createExecution(writer, { workflow: 'shared', stepCount: 1 });
+      await writer.data(StartExecution, { id: created.id });
+      await writer.data(StartStep, { stepId: created.steps[0]!.id });
+      clock.advance(700);
+      await writer.data(CompleteStep, { stepId: created.steps[0]!.id });
+      await writer.data(CompleteExecution, { id: created.id });
     }
+    const after = await read();
+    expect(after.progress.etaBasis).toBe('HISTORY');
+    expect(after.steps[0]!.expectedDurationMs).toBe(700);
+  });
+});
+
+describe('run ETA and overrun from whole runs', () => {
+  const STEP_MEDIANS = [400, 500, 450];
+  const GAP_MS = 80;
+  const runs: number[] = [];
+  const firstStep: number[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 12; i++) {
+      const durations = STEP_MEDIANS.map((m) => Math.round(m * Math.exp(0.2 * standardNormal())));
+      firstStep.push(durations[0]!);
+      runs.push(await runOnce('gappy', 'runs', durations, GAP_MS));
+    }
+    // Well after the last run: what follows tests the estimate, not how fresh its history is.
+    clock.advance(60_000);
+  });
+
+  it('expects a new run to take the whole runs\' median, time between steps included, and flags it only past their p90', async () => {
+    const sorted = [...runs].sort((a, b) => a - b);
+    const created = await createExecution(server, { workflow: 'gappy', namespace: 'runs', stepCount: 3 });
+    await server.data(StartExecution, { id: created.id });
+    const fresh = (await progressOf(created.id)).progress;
+    expect(fresh.etaBasis).toBe('HISTORY');
+    expect(Math.abs(fresh.estimatedRemainingMs! - quantile(sorted, 0.5))).toBeLessThanOrEqual(1);
+
+    const runP90 = quantile(sorted, 0.9);
+    clock.advance(Math.floor(runP90) - 1);
+    expect((await progressOf(created.id)).progress.isOverrunning).toBe(false);
+    clock.advance(2);
+    expect((await progressOf(created.id)).progress.isOverrunning).toBe(true);
+    await server.data(CompleteExecution, { id: created.id }).catch(() => undefined);
+  });
+
+  it('keeps the estimate of a running run close to the truth when runs spend time between steps', async () => {
+    const created = await createExecution(server, { workflow: 'gappy', namespace: 'runs', stepCount: 3 });
+    await server.data(StartExecution, { id: created.id });
+    clock.advance(GAP_MS);
+    await server.data(StartStep, { stepId: created.steps[0]!.id });
+    const { progress } = await progressOf(created.id);
+    const truthMedian = quantile([...runs].sort((a, b) => a - b), 0.5) - GAP_MS;
+    expect(Math.abs(progress.estimatedRemainingMs! - truthMedian) / truthMedian).toBeLessThan(0.05);
+  });
+
+  it('flips a step\'s overrun flag when the step passes its learned p90', async () => {
+    const created = await createExecution(server, { workflow: 'gappy', namespace: 'runs', stepCount: 3 });
+    await server.data(StartExecution, { id: created.id });
+    await server.data(StartStep, { stepId: created.steps[0]!.id });
+    const stepP90 = quantile([...firstStep].sort((a, b) => a - b), 0.9);
+    clock.advance(Math.floor(stepP90) - 1);
+    expect((await progressOf(created.id)).progress.isOverrunning).toBe(false);
+    clock.advance(2);
+    expect((await progressOf(created.id)).progress.isOverrunning).toBe(true);
+  });
+});
+
+describe('no overrun from too little', () => {
+  it('flags nothing from pace, nor from fewer than 5 runs of history', async () => {
+    const paced = await createExecution(server, { workflow: 'noisy', namespace: 'noise', stepCount: 3 });
+    await server.data(StartExecution, { id: paced.id });
+    await server.data(StartStep, { stepId: paced.steps[0]!.id });
+    clock.advance(8);
+    await server.data(CompleteStep, { stepId: paced.steps[0]!.id });
+    clock.advance(31);
+    expect((await progressOf(paced.id)).progress).toMatchObject({ etaBasis: 'PACE', elapsedMs: 39, isOverrunning: false });
+
+    for (let i = 0; i < 4; i++) await runOnce('thin', 'noise', [100]);
+    const thin = await createExecution(server, { workflow: 'thin', namespace: 'noise', stepCount: 1 });
+    await server.data(StartExecution, { id: thin.id });
+    await server.data(StartStep, { stepId: thin.steps[0]!.id });
+    clock.advance(10_000);
+    expect((await progressOf(thin.id)).progress).toMatchObject({ etaBasis: 'HISTORY', isOverrunning: false });
+  });
+});
+
+describe('queue ETA', () => {
+  it('orders the queue by queue time, in the listing and the prediction', async () => {
+    const early = await createExecution(server, { workflow: 'ordered', namespace: 'order', stepCount: 1 });
+    clock.advance(1);
     const queued = [];
     for (let i = 0; i < 3; i++) {
+      queued.push(await createExecution(server, { workflow: 'ordered', namespace: 'order', queued: true, stepCount: 1 }));
       clock.advance(1);
-      queued.push(await createExecution(server, { workflow: 'nightly', namespace: 'queue', queued: true, steps: [{ name: 'job', type: 'script' }] }));
     }
-    const now = clock.now().getTime();
-    const { activeExecutions } = await server.data(ActiveProgress, { namespace: 'queue' });
-    expect(activeExecutions.map((p) => p.executionId)).toEqual(queued.map((q) => q.id));
-    // Six starts in the last 15 minutes: one every 150 s.
-    activeExecutions.forEach((progress, ahead) => {
-      const startAt = now + (ahead + 1) * 150_000;
-      expect(progress).toMatchObject({ status: 'QUEUED', etaBasis: 'HISTORY', elapsedMs: null });
-      expect(new Date(progress.estimatedStartAt!).getTime()).toBe(startAt);
-      expect(progress.estimatedRemainingMs).toBeCloseTo(60_000, -1);
-      expect(new Date(progress.estimatedCompletion!).getTime()).toBe(startAt + progress.estimatedRemainingMs!);
-    });
+    await server.data(QueueExecution, { id: early.id });
+    const starter = await createExecution(server, { workflow: 'ordered', namespace: 'order', stepCount: 1 });
+    await server.data(StartExecution, { id: starter.id });
+    clock.advance(1_000);
+    const { activeExecutions } = await server.data(ActiveProgress, { namespace: 'order' });
+    const waiting = activeExecutions.filter((p) => p.status === 'QUEUED');
+    expect(waiting.map((p) => p.executionId)).toEqual([...queued, early].map((q) => q.id));
+    const starts = waiting.map((p) => new Date(p.estimatedStartAt!).getTime());
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(new Set(starts).size).toBe(starts.length);
+    expect(waiting.every((p) => p.queueEtaBasis === 'RATE')).toBe(true);
+  });
 
-    const lonely = await createExecution(server, { workflow: 'nightly', namespace: 'quiet', queued: true, stepCount: 1 });
-    const quiet = await progressOf(lonely.id);
-    expect(quiet.progress).toMatchObject({ status: 'QUEUED', estimatedStartAt: null, estimatedCompletion: null });
+  it('predicts starts of a simulated queue with 3 slots within 25% (median), once 10 starts were seen', async () => {
+    const SLOTS = 3;
+    const JOBS = 30;
+    const namespace = 'sim';
+    const jobs: Awaited<ReturnType<typeof createExecution>>[] = [];
+    for (let i = 0; i < JOBS; i++) {
+      jobs.push(await createExecution(server, { workflow: 'job', namespace, queued: true, stepCount: 1 }));
+      clock.advance(1);
+    }
+    const durations = jobs.map(() => Math.round(60_000 * Math.exp(0.25 * standardNormal())));
+    const trueStart = new Map<string, number>();
+    const finishAt = new Map<string, number>();
+    const predictions: { id: string; at: number; predicted: number }[] = [];
+    let next = 0;
+    const dispatch = async () => {
+      const job = jobs[next++]!;
+      await server.data(StartExecution, { id: job.id });
+      await server.data(StartStep, { stepId: job.steps[0]!.id });
+      trueStart.set(job.id, clock.now().getTime());
+      finishAt.set(job.id, clock.now().getTime() + durations[next - 1]!);
+    };
+    while (next < SLOTS) await dispatch();
+    while (finishAt.size > 0) {
+      if (trueStart.size >= 10) {
+        const { activeExecutions } = await server.data(ActiveProgress, { namespace });
+        for (const p of activeExecutions.filter((e) => e.status === 'QUEUED')) {
+          expect(p.queueEtaBasis).not.toBe('NONE');
+          expect(new Date(p.estimatedStartEarliestAt!).getTime()).toBeLessThanOrEqual(new Date(p.estimatedStartAt!).getTime());
+          expect(new Date(p.estimatedStartLatestAt!).getTime()).toBeGreaterThanOrEqual(new Date(p.estimatedStartAt!).getTime());
+          predictions.push({ id: p.executionId, at: clock.now().getTime(), predicted: new Date(p.estimatedStartAt!).getTime() });
+        }
+      }
+      const [id, at] = [...finishAt.entries()].reduce((a, b) => (b[1] < a[1] ? b : a));
+      clock.set(new Date(at));
+      const job = jobs.find((j) => j.id === id)!;
+      await server.data(CompleteStep, { stepId: job.steps[0]!.id });
+      await server.data(CompleteExecution, { id });
+      finishAt.delete(id);
+      if (next < JOBS) await dispatch();
+    }
+    const errors = predictions
+      .map(({ id, at, predicted }) => ({ truth: trueStart.get(id)! - at, predicted: predicted - at }))
+      .filter(({ truth }) => truth > 0)
+      .map(({ truth, predicted }) => Math.abs(predicted - truth) / truth)
+      .sort((a, b) => a - b);
+    const medianError = quantile(errors, 0.5);
+    console.log(`queue ETA over ${errors.length} predictions of ${JOBS} jobs on ${SLOTS} slots: median error ${(medianError * 100).toFixed(1)}% of the true wait`);
+    expect(errors.length).toBeGreaterThan(100);
+    expect(medianError).toBeLessThan(0.25);
   });
 });

@@ -4,6 +4,7 @@ export const EtaProgressFields = graphql(`
   fragment EtaProgressFields on ExecutionProgress {
     executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps
     progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt
+    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis
     percentByTime isOverrunning etaBasis
     currentStep { id name status }
   }

@@ -238,9 +238,9 @@ describe('cheap reads', () => {
     // The list, the steps of every execution and the histories of every workflow.
     expect(small).toBe(3);
     expect(large).toBe(small);
-    // Unchanged since the last read: no steps and no history to load again.
-    expect(await measure('cheap-large', 20)).toBe(1);
-    console.log(`activeExecutions: ${large} statements cold (3 or 20 executions), 1 when unchanged`);
+    // Unchanged since the last read: no steps to load again, only the check that no run of the workflow finished since.
+    expect(await measure('cheap-large', 20)).toBe(2);
+    console.log(`activeExecutions: ${large} statements cold (3 or 20 executions), 2 when unchanged`);
   });
 
   it('a change to one execution is seen at once, while the others stay remembered', async () => {

@@ -97,11 +97,13 @@ export function executionReads(db: Db) {
           .where(
             and(
               anyOf(executions.status, 'statuses', 'text'),
+              // The partial index's own predicate, spelled out so that the generic plan can use it.
+              sql`${executions.status} in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL')`,
               values.namespace === undefined ? undefined : eq(executions.namespace, value('namespace')),
               inScope(scope),
             ),
           )
-          .orderBy(asc(executions.createdAt), asc(executions.id)),
+          .orderBy(sql`coalesce(${executions.queuedAt}, ${executions.createdAt})`, asc(executions.id)),
       );
     },
 

@@ -1,7 +1,8 @@
 import type { ExecutionRow, StepRow } from '../db/schema.js';
 import { decodeExecutionCursor, encodeExecutionCursor } from '../domain/cursors.js';
 import { EXECUTION_STATUSES } from '../domain/lifecycle.js';
-import { ETA_BASES } from '../domain/eta.js';
+import { ETA_BASES, MIN_OVERRUN_SAMPLES } from '../domain/eta.js';
+import { QUEUE_ETA_BASES, RATE_STARTS, RATE_WINDOW_MS } from '../domain/queue-eta.js';
 import type { Context } from '../context.js';
 import { liveExecution } from '../services/events.js';
 import { workflowKey, type ProgressReport } from '../services/progress.js';
@@ -20,6 +21,14 @@ const ProgressRef = builder.objectRef<ProgressReport>('ExecutionProgress');
 const EtaBasisEnum = builder.enumType('EtaBasis', {
   values: ETA_BASES,
   description: 'What an estimate is based on: recent successful runs, this execution\'s own pace so far, or nothing yet.',
+});
+
+const QueueEtaBasisEnum = builder.enumType('QueueEtaBasis', {
+  values: QUEUE_ETA_BASES,
+  description:
+    'What a queued execution\'s expected start rests on: SLOTS, the running executions of its namespace freeing their slots ' +
+    '(each after its own remaining time, from its workflow\'s run history) and the queue ahead taking them in turn; ' +
+    'RATE, the observed dispatch rate; NONE, neither is known yet.',
 });
 
 const elapsed = (from: Date | null, to: Date | null, now: Date) => (from ? (to ?? now).getTime() - from.getTime() : null);
@@ -123,8 +132,10 @@ ProgressRef.implement({
     estimatedRemainingMs: t.exposeFloat('estimatedRemainingMs', {
       nullable: true,
       description:
-        'Median time left: the open steps\' expected durations, a running step\'s conditioned on the time it has used. ' +
-        '0 once final; null when etaBasis is NONE.',
+        'Median time left. Before any step has started (etaBasis HISTORY): the whole run\'s duration over the workflow\'s ' +
+        'recent successful runs, time between steps included, conditioned on the time already elapsed. After: the open ' +
+        'steps\' expected durations (a running step\'s conditioned on the time it has used) plus the time runs spend between ' +
+        'steps. 0 once final; null when etaBasis is NONE.',
     }),
     estimatedRemainingP90Ms: t.exposeFloat('estimatedRemainingP90Ms', {
       nullable: true,
@@ -138,14 +149,36 @@ ProgressRef.implement({
     estimatedStartAt: t.expose('estimatedStartAt', {
       type: 'DateTime',
       nullable: true,
-      description: "QUEUED only: from the queue ahead of it in its namespace and that namespace's recent start rate.",
+      description:
+        'QUEUED only: the expected start, from the queue ahead of it in its namespace (in queue time order) and Little\'s law: ' +
+        `the namespace's dispatch rate over its latest ${RATE_STARTS} starts (at most ${RATE_WINDOW_MS / 60_000} min back, up to now) ` +
+        'and its running slots freeing up (see queueEtaBasis); where both are known the later one. Null when neither is.',
+    }),
+    estimatedStartEarliestAt: t.expose('estimatedStartEarliestAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'QUEUED only: the early edge of the band around estimatedStartAt (10th percentile of each duration or wait involved).',
+    }),
+    estimatedStartLatestAt: t.expose('estimatedStartLatestAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'QUEUED only: the late edge of the band around estimatedStartAt (90th percentile of each duration or wait involved).',
+    }),
+    queueEtaBasis: t.field({
+      type: QueueEtaBasisEnum,
+      nullable: true,
+      description: 'QUEUED only: what estimatedStartAt rests on; null when the execution is not queued.',
+      resolve: (p) => p.queueEtaBasis,
     }),
     percentByTime: t.exposeFloat('percentByTime', {
       nullable: true,
       description: 'Progress weighted by expected step durations (0..100), beside the step-count progressPercent.',
     }),
     isOverrunning: t.exposeBoolean('isOverrunning', {
-      description: "True while a running step is past its p90 duration or the run is past a whole run's p90.",
+      description:
+        'True while a running step has run longer than its learned p90 (over the workflow\'s recent successful runs), or the ' +
+        'execution longer than the p90 of those whole runs (time between steps included). Only with etaBasis HISTORY and ' +
+        `a p90 learned from at least ${MIN_OVERRUN_SAMPLES} runs: never from pace, never before that many runs finished.`,
     }),
     etaBasis: t.field({ type: EtaBasisEnum, resolve: (p) => p.etaBasis }),
   }),
@@ -184,7 +217,7 @@ builder.queryFields((t) => ({
   }),
   activeExecutions: t.field({
     type: [ProgressRef],
-    description: 'Progress of every QUEUED, RUNNING or WAITING_APPROVAL execution, oldest first.',
+    description: 'Progress of every QUEUED, RUNNING or WAITING_APPROVAL execution, oldest first by queue time (creation time when never queued).',
     args: { namespace: t.arg.string() },
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.services.repository.listActiveExecutions(args.namespace ?? null, ctx.scope);

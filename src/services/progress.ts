@@ -1,38 +1,22 @@
 import type { Db } from '../db/client.js';
-import { readQueues, readStepDurations, type WorkflowRef } from '../db/history.js';
+import { readChangedHistories, readQueues, type WorkflowHistoryRow, type WorkflowRef } from '../db/history.js';
 import type { ExecutionRow, StepRow } from '../db/schema.js';
-import {
-  EMPTY_HISTORY,
-  estimateAt,
-  estimateQueueStart,
-  historyStepKey,
-  planEta,
-  type Estimate,
-  type EtaPlan,
-  type LearnedStepDuration,
-  type StepHistory,
-} from '../domain/eta.js';
+import { EMPTY_HISTORY, estimateAt, historyStepKey, planEta, type Estimate, type EtaPlan, type WorkflowHistory } from '../domain/eta.js';
+import { predictQueueStarts, RATE_STARTS, RATE_WINDOW_MS, type QueueStartEstimate } from '../domain/queue-eta.js';
 import { elapsedMs, summariseSteps, type Progress, type StepSummary } from '../domain/progress.js';
 import type { Clock } from './executions.js';
 
 /** Progress and its estimate, as the API shows them. */
 export type ProgressReport = Progress<StepRow> & Estimate;
 
-/** The QUEUED executions of a namespace in queue order, and how many started recently. */
-export interface QueueSnapshot {
-  queuedIds: string[];
-  recentStarts: number;
-}
+/** The expected start of each QUEUED execution of a namespace, by id. */
+export type QueueSnapshot = ReadonlyMap<string, QueueStartEstimate>;
 
 export interface ProgressServiceOptions {
   db: Db;
   clock: Clock;
   /** How many of a workflow's latest COMPLETED executions its history learns from. */
   historyRuns?: number;
-  /** How long a workflow's history is reused before it is read again. */
-  historyTtlMs?: number;
-  /** Window of the recent start rate behind a queued execution's estimatedStartAt. */
-  startRateWindowMs?: number;
   /** Most executions whose step summary and plan are remembered. */
   memoSize?: number;
 }
@@ -50,37 +34,48 @@ interface Memo {
   lastSeq: number;
   steps: StepRow[];
   summary: StepSummary<StepRow>;
-  history: StepHistory;
+  history: WorkflowHistory;
   plan: EtaPlan;
 }
 
 /**
- * Progress and ETA reads. Histories are read in one statement for every workflow a request needs and
- * kept for a short TTL; an execution's step summary and estimate plan are remembered by
+ * Progress and ETA reads. Histories are checked in one statement for every workflow a request needs,
+ * which reads again only those whose latest completed runs changed (so a finished execution is part
+ * of the next estimate, whichever instance finished it); an execution's step summary and estimate plan are remembered by
  * (execution id, lastSeq), so re-reading an unchanged execution neither loads its steps nor
  * recomputes more than the time-dependent part.
  */
 export function createProgressService(options: ProgressServiceOptions) {
   const { db, clock } = options;
   const historyRuns = options.historyRuns ?? 50;
-  const historyTtlMs = options.historyTtlMs ?? 30_000;
-  const startRateWindowMs = options.startRateWindowMs ?? 15 * 60_000;
   const memoSize = options.memoSize ?? 20_000;
-  const histories = new Map<string, { loadedAt: number; history: Promise<StepHistory> }>();
+  const histories = new Map<string, { version: string; history: WorkflowHistory }>();
   const memos = new Map<string, Memo>();
 
-  /** The histories of these workflows (by workflowKey): one statement. */
-  async function readHistories(keys: string[]): Promise<Map<string, StepHistory>> {
-    const rows = await readStepDurations(db, keys.map(workflowOfKey), historyRuns);
-    const result = new Map<string, Map<string, LearnedStepDuration>>(keys.map((key) => [key, new Map()]));
-    for (const row of rows) {
-      result.get(workflowKey(row))?.set(historyStepKey(row.name, row.type), { p50Ms: row.p50Ms, p90Ms: row.p90Ms, samples: row.samples });
+  const historyOf = (row: WorkflowHistoryRow): WorkflowHistory => ({
+    run: row.run,
+    steps: new Map(row.steps.map((s) => [historyStepKey(s.name, s.type), { p50Ms: s.p50Ms, p90Ms: s.p90Ms, samples: s.samples }])),
+  });
+
+  /** Batch function for a per-request loader: histories in key order, re-read only where they changed. */
+  async function historiesOf(keys: readonly string[]): Promise<WorkflowHistory[]> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return [];
+    const known = unique.map((key) => ({ ...workflowOfKey(key), version: histories.get(key)?.version ?? '' }));
+    const result = new Map(unique.map((key) => [key, histories.get(key)?.history ?? EMPTY_HISTORY]));
+    for (const row of await readChangedHistories(db, known, historyRuns)) {
+      const key = workflowKey(row);
+      const entry = { version: row.version, history: historyOf(row) };
+      result.set(key, entry.history);
+      histories.delete(key);
+      histories.set(key, entry);
     }
-    return result;
+    while (histories.size > HISTORY_CACHE_SIZE) histories.delete(histories.keys().next().value!);
+    return keys.map((key) => result.get(key)!);
   }
 
   /** The step summary and estimate plan, recomputed only when the execution or its history changed. */
-  function plan(execution: ExecutionRow, steps: StepRow[], history: StepHistory) {
+  function plan(execution: ExecutionRow, steps: StepRow[], history: WorkflowHistory) {
     let memo = memos.get(execution.id);
     if (!memo || memo.lastSeq !== execution.lastSeq) {
       memo = {
@@ -100,35 +95,29 @@ export function createProgressService(options: ProgressServiceOptions) {
   }
 
   return {
-    /** Batch function for a per-request loader: histories in key order, read once per TTL. */
-    historiesOf(keys: readonly string[]): Promise<StepHistory[]> {
-      const now = clock.now().getTime();
-      const fresh = (key: string) => {
-        const loadedAt = histories.get(key)?.loadedAt ?? -Infinity;
-        return loadedAt <= now && now < loadedAt + historyTtlMs;
-      };
-      const missing = [...new Set(keys)].filter((key) => !fresh(key));
-      if (missing.length > 0) {
-        const loading = readHistories(missing);
-        for (const key of missing) {
-          const history = loading.then((all) => all.get(key) ?? EMPTY_HISTORY);
-          histories.delete(key);
-          histories.set(key, { loadedAt: now, history });
-          history.catch(() => histories.delete(key));
-        }
-      }
-      // Take this request's promises before trimming the cache, which may evict some of them.
-      const result = Promise.all(keys.map((key) => histories.get(key)!.history));
-      while (histories.size > HISTORY_CACHE_SIZE) histories.delete(histories.keys().next().value!);
-      return result;
-    },
+    historiesOf,
 
-    /** Batch function for a per-request loader: the queue and recent starts of each namespace. */
+    /** Batch function for a per-request loader: the expected start of every queued execution of each namespace. */
     async queuesOf(namespaces: readonly string[]): Promise<QueueSnapshot[]> {
-      const since = new Date(clock.now().getTime() - startRateWindowMs);
-      const rows = await readQueues(db, [...new Set(namespaces)], since);
-      const byNamespace = new Map(rows.map(({ namespace, ...snapshot }) => [namespace, snapshot]));
-      return namespaces.map((namespace) => byNamespace.get(namespace) ?? { queuedIds: [], recentStarts: 0 });
+      const now = clock.now();
+      const rows = await readQueues(db, [...new Set(namespaces)], RATE_STARTS, new Date(now.getTime() - RATE_WINDOW_MS));
+      const workflows = [...new Set(rows.flatMap((row) => [...row.queued, ...row.running].map((e) => workflowKey({ namespace: row.namespace, workflow: e.workflow }))))];
+      const runs = new Map((await historiesOf(workflows)).map((history, i) => [workflows[i]!, history.run]));
+      const runOf = (namespace: string, workflow: string) => runs.get(workflowKey({ namespace, workflow })) ?? null;
+      const byNamespace = new Map(
+        rows.map((row) => [
+          row.namespace,
+          predictQueueStarts(
+            {
+              queued: row.queued.map((q) => ({ id: q.id, run: runOf(row.namespace, q.workflow) })),
+              running: row.running.map((r) => ({ startedAt: r.startedAt, run: runOf(row.namespace, r.workflow) })),
+              recentStarts: row.recentStarts,
+            },
+            now,
+          ),
+        ]),
+      );
+      return namespaces.map((namespace) => byNamespace.get(namespace) ?? new Map());
     },
 
     /** The step summary and estimate plan of an execution, recomputed only when it or its history changed. */
@@ -141,22 +130,17 @@ export function createProgressService(options: ProgressServiceOptions) {
     },
 
     /** Progress and estimate now; `queue` is the execution's namespace queue when it is QUEUED. */
-    report(execution: ExecutionRow, steps: StepRow[], history: StepHistory, queue: QueueSnapshot | null): ProgressReport {
+    report(execution: ExecutionRow, steps: StepRow[], history: WorkflowHistory, queue: QueueSnapshot | null): ProgressReport {
       const { summary, plan: etaPlan } = plan(execution, steps, history);
       const now = clock.now();
-      let estimatedStartAt: Date | null = null;
-      if (execution.status === 'QUEUED' && queue) {
-        const position = queue.queuedIds.indexOf(execution.id);
-        const ahead = position === -1 ? queue.queuedIds.length : position;
-        estimatedStartAt = estimateQueueStart(ahead, queue.recentStarts, startRateWindowMs, now);
-      }
+      const queueStart = queue?.get(execution.id) ?? null;
       const elapsed = elapsedMs(execution, now);
       return {
         executionId: execution.id,
         status: execution.status,
         ...summary,
         elapsedMs: elapsed,
-        ...estimateAt(etaPlan, { status: execution.status, finishedAt: execution.finishedAt, elapsedMs: elapsed, estimatedStartAt }, now),
+        ...estimateAt(etaPlan, { status: execution.status, finishedAt: execution.finishedAt, elapsedMs: elapsed, queueStart }, now),
       };
     },
 
