@@ -118,6 +118,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     logger,
     clock,
     repository,
+    readFromReplicas: database.readFromReplicas,
     executions,
     bus,
     health,
