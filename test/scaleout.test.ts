@@ -13,8 +13,8 @@ import { decodeGlobalId } from '../src/graphql/ids.js';
 import { eventually, freshDatabaseUrl, onPostgres } from './harness.js';
 import { runScript, type RunningProcess } from './processes.js';
 
-const ENGINES = 8;
-const RUNS_PER_ENGINE = 4;
+const ENGINES = 6;
+const RUNS_PER_ENGINE = 3;
 const STEPS = 2;
 /** Created, started, three per step (started, progress, completed), completed. */
 const EVENTS_PER_RUN = 3 + 3 * STEPS;
