@@ -1,7 +1,8 @@
 /**
- * The system's health: five components (six with read replicas) checked in order, cached for HEALTH_CACHE_MS so that a burst
- * of reads costs one check. GET /health, the `health` query and subscription and every alert round
- * read it here. The database comes first: while it is unreachable the others are unknown.
+ * The system's health: five components (six with read replicas) checked in order, cached for
+ * HEALTH_CACHE_MS so that a burst of reads costs one check. GET /health, the `health` query and
+ * subscription and every alert round read it here. The database comes first: while it is
+ * unreachable the others are unknown.
  */
 import type { Config } from '../config.js';
 import { lastRound } from '../db/alerts.js';
@@ -88,17 +89,16 @@ async function checkEvents({ database, config, live }: Deps, now: Date): Promise
 async function checkReplicas({ database, config }: Deps): Promise<Reading> {
   const replicas = database.replicas();
   const skipped = replicas.filter((replica) => !replica.serving);
-  const lags = replicas.map((replica) => replica.lagMs ?? Infinity);
+  const lags = replicas.flatMap((replica) => (replica.lagMs === null ? [] : [replica.lagMs]));
   const describe = (replica: (typeof replicas)[number]) =>
     replica.serving ? `${replica.name} lag ${formatDuration(replica.lagMs ?? 0)}` : `${replica.name} skipped (${replica.problem})`;
   const message =
     replicas.map(describe).join('; ') +
     (skipped.length === replicas.length ? '; every read on the primary' : skipped.length > 0 ? '; its reads on the other replicas' : '');
-  const worstLag = Math.max(...lags);
   return {
     status: skipped.length > 0 ? 'DEGRADED' : 'HEALTHY',
     message,
-    observedValue: Number.isFinite(worstLag) ? worstLag : null,
+    observedValue: lags.length > 0 ? Math.max(...lags) : null,
     threshold: config.database.replicaMaxLagMs,
   };
 }
