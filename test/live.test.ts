@@ -100,7 +100,7 @@ describe('Subscription.events', () => {
     // First in this file: the server has had no live feed yet.
     const statements = server.app.database.statements;
     const feedScans: string[] = [];
-    statements.onQuery = (text) => void (text.includes('pg_snapshot_xmin') && feedScans.push(text));
+    statements.onQuery = (text) => void (text.includes('"tx_id" < pg_snapshot_xmin') && feedScans.push(text));
     const execution = await runningExecution(server, { stepCount: 4 });
     await writeSteps(server, [{ steps: execution.steps.slice(0, 2) }], 1);
     statements.onQuery = undefined;

@@ -35,10 +35,11 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
 
   async function scanOnce() {
     if (idleSinceHead) {
-      // Jump to the newest stable event rather than read what no feed needed; a feed that
-      // started before it sees a gap in the next slice and reads the table itself.
+      // Jump to the newest stable event rather than read what no feed needed; the feeds read
+      // whatever they may have missed up to it from the table.
       idleSinceHead = false;
       head = (await repository.eventHead()) ?? head;
+      for (const watcher of watchers) watcher.resync();
     }
     for (;;) {
       const batch = await repository.stableEventsSince(head);
