@@ -1,7 +1,9 @@
 // Plain JavaScript: worker threads do not inherit tsx's loader on Node 20.
 // mode "lifecycles": `engines` concurrent loops, each running whole executions over HTTP for `seconds`,
 // one mutation per request; with `perBatch`, `perBatch` executions at a time through `ingest` batches.
-// mode "subscribers": `count` graphql-ws sockets on the unfiltered events feed, counting deliveries.
+// With `urls` (and `namespaces`), engine i writes to urls[i % n] in namespaces[i % n].
+// mode "subscribers": `count` graphql-ws sockets on the events feed (unfiltered, or `query`), counting
+// deliveries; when the query selects `timestamp`, also the time from each event's write to its delivery.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
@@ -10,7 +12,9 @@ import { CREATE, creates, FOLLOW, followingBatches, okResults } from './lifecycl
 const { mode } = workerData;
 
 if (mode === 'subscribers') {
+  const query = workerData.query ?? 'subscription { events { cursor seq type data } }';
   let received = 0;
+  let latencies = [];
   let ready = 0;
   const sockets = [];
   for (let i = 0; i < workerData.count; i++) {
@@ -20,25 +24,33 @@ if (mode === 'subscribers') {
     socket.on('message', (raw) => {
       const message = JSON.parse(raw.toString());
       if (message.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { events { cursor seq type data } }' } }));
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
         if (++ready === workerData.count) setTimeout(() => parentPort.postMessage({ type: 'ready' }), 300);
-      } else if (message.type === 'next') received++;
+      } else if (message.type === 'next') {
+        received++;
+        const written = message.payload.data?.events?.timestamp;
+        if (written) latencies.push(Date.now() - Date.parse(written));
+      }
       else if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
       else if (message.type === 'error') parentPort.postMessage({ type: 'error', message: JSON.stringify(message.payload) });
     });
   }
   parentPort.on('message', (message) => {
-    if (message === 'count') parentPort.postMessage({ type: 'count', received });
+    if (message === 'count') {
+      parentPort.postMessage({ type: 'count', received, latencies });
+      latencies = [];
+    }
     if (message === 'close') {
       for (const socket of sockets) socket.close();
       parentPort.postMessage({ type: 'closed' });
     }
   });
 } else {
-  const { url, engines, seconds, steps, perBatch } = workerData;
-  const target = new URL(url);
+  const { engines, seconds, steps, perBatch } = workerData;
+  const targets = (workerData.urls ?? [workerData.url]).map((url) => new URL(url));
+  const namespaceOf = (engine) => workerData.namespaces?.[engine % targets.length] ?? 'bench';
   const agent = new http.Agent({ keepAlive: true, maxSockets: engines });
-  const gql = (query, variables) =>
+  const gqlTo = (target, query, variables) =>
     new Promise((resolve, reject) => {
       const payload = Buffer.from(JSON.stringify({ query, variables }));
       const req = http.request(
@@ -66,9 +78,9 @@ if (mode === 'subscribers') {
   let requests = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
-  const oneByOne = async (engine) => {
+  const oneByOne = async (engine, gql) => {
     const { createExecution } = await gql(CREATE_ONE, {
-      input: { workflow: `ingest-${engine % 4}`, namespace: 'bench', steps: Array.from({ length: steps }, (_, i) => ({ name: `s${i}`, type: 'script' })) },
+      input: { workflow: `ingest-${engine % 4}`, namespace: namespaceOf(engine), steps: Array.from({ length: steps }, (_, i) => ({ name: `s${i}`, type: 'script' })) },
     });
     await gql(EXEC('startExecution'), { id: createExecution.id });
     for (const step of createExecution.steps) {
@@ -80,7 +92,7 @@ if (mode === 'subscribers') {
     requests += 3 + steps * 3;
     lifecycles++;
   };
-  const batched = async (engine) => {
+  const batched = async (engine, gql) => {
     const executions = okResults(await gql(CREATE, { c: creates(perBatch, steps, `ingest-${engine % 4}`) })).map((r) => r.execution);
     const batches = followingBatches(executions);
     for (const commands of batches) okResults(await gql(FOLLOW, { c: commands }));
@@ -89,7 +101,9 @@ if (mode === 'subscribers') {
   };
   await Promise.all(
     Array.from({ length: engines }, async (_, engine) => {
-      while (performance.now() < deadline) await (perBatch ? batched(engine) : oneByOne(engine));
+      const target = targets[engine % targets.length];
+      const gql = (query, variables) => gqlTo(target, query, variables);
+      while (performance.now() < deadline) await (perBatch ? batched(engine, gql) : oneByOne(engine, gql));
     }),
   );
   agent.destroy();

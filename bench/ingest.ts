@@ -7,8 +7,8 @@
  *     own 50 running steps), and lifecycles 16 at a time (one batch creates them, then 4 batches
  *     carry the next commands of all 16).
  * Baselines in the same run: transactions replayed directly with postgres.js - the exact statements
- * the server issued for a template request (captured through its Drizzle logger), with the ids (and
- * seqs) swapped, the NOTIFY sent to a channel nobody listens on, each transaction's statements
+ * the server issued for a template request (bench/replay.ts), with the ids (and
+ * seqs) swapped, each transaction's statements
  * pipelined in one round trip. Batches are compared with two of them: (a) every command as its own
  * direct transaction (what an engine writing to Postgres itself would do), and (b) the batch's own
  * statements replayed directly (what our HTTP and GraphQL layer costs on the batch path).
@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import postgres from 'postgres';
 import { CREATE, creates, FOLLOW, followingBatches, okResults } from './lifecycle-batches.mjs';
+import { captureLifecycle, closedLoop, decode, graphqlClient, replayer, statementCapture, statementCount, substitute, type Command, type Statement } from './replay.js';
 import { alternate, benchDatabase, load, median, quick, ratio, report, startBenchServer } from './support.js';
 
 const CONNECTIONS = 12;
@@ -31,89 +32,13 @@ const SUBSCRIBERS = 4;
 const PROGRESS_BATCH = 50;
 const LIFECYCLE_BATCH = 16;
 
-interface Statement {
-  text: string;
-  params: unknown[];
-}
-interface Command {
-  before: Statement[];
-  tx: Statement[];
-  after: Statement[];
-}
-
-const decode = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
-
 const database = await benchDatabase();
 const server = await startBenchServer(database.url, { MONITOR_ENABLED: 'false' });
 const sql = postgres(database.url, { max: 10, onnotice: () => {} });
 const { executions } = server.app.services;
-const db = server.app.database;
-
-async function gql<T = Record<string, { id: string; steps?: { id: string }[] }>>(query: string, variables: object): Promise<T> {
-  const response = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data: T; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-/** Statements one HTTP request issues, split at the write transaction (lock or insert .. the events insert, its last). */
-async function capture(run: () => Promise<unknown>): Promise<Command> {
-  const seen: Statement[] = [];
-  db.statements.onQuery = (text, params) => {
-    if (!text.includes('pg_snapshot_xmin')) seen.push({ text, params: [...params] });
-  };
-  await run();
-  await new Promise((r) => setTimeout(r, 30));
-  db.statements.onQuery = undefined;
-  const start = seen.findIndex((s) => s.text.startsWith('select pg_advisory_xact_lock') || s.text.startsWith('insert into "executions"'));
-  const end = seen.findIndex((s) => s.text.startsWith('insert into "events"'));
-  if (start < 0 || end < start) throw new Error(`no write transaction in ${seen.map((s) => s.text.slice(0, 60)).join(' | ')}`);
-  return { before: seen.slice(0, start), tx: seen.slice(start, end + 1), after: seen.slice(end + 1) };
-}
-
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-
-/** The parameters with the template's ids swapped (also inside arrays and JSON text), and one seq for another. */
-function substitute(params: unknown[], ids: Map<string, string>, seqs?: { from: number; to: number }): unknown[] {
-  const swap = (p: unknown): unknown => {
-    if (Array.isArray(p)) return p.map(swap);
-    if (seqs && (p === seqs.from || p === String(seqs.from))) return typeof p === 'number' ? seqs.to : String(seqs.to);
-    if (typeof p !== 'string') return p;
-    return p.replace(UUID, (id) => ids.get(id) ?? id);
-  };
-  return params.map(swap);
-}
-
-async function replay(command: Command, ids: Map<string, string>, seqs?: { from: number; to: number }) {
-  const run = (client: postgres.Sql | postgres.TransactionSql, s: Statement) =>
-    client.unsafe(s.text, substitute(s.params, ids, seqs) as never[], { prepare: true });
-  for (const s of command.before) await run(sql, s);
-  // Every statement's parameters are known up front: all of them pipelined in one round trip
-  // (the backend still runs them in order), the best a direct client can do.
-  await sql.begin((tx) => Promise.all(command.tx.map((s) => run(tx, s))));
-  for (const s of command.after) await run(sql, s);
-}
-
-/** `connections` loops calling `body(next request number, loop number)` for `seconds`; returns calls/s. */
-async function closedLoop(connections: number, seconds: number, body: (i: number, connection: number) => Promise<unknown>) {
-  let done = 0;
-  let next = 0;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async (_, connection) => {
-      while (performance.now() < deadline) {
-        await body(next++, connection);
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - started) / 1000);
-}
+const gql = graphqlClient(server.url);
+const capture = statementCapture(server.app.database);
+const replay = replayer(sql);
 
 /** `count` executions with one step each, started and with that step running (seq 3 so far). */
 async function runningSteps(count: number) {
@@ -165,29 +90,9 @@ try {
   const progressTemplate = await capture(() => gql(PROGRESS, { id: stepGid(template!.stepId), p: 42.5 }));
   const progressSeq = template!.lastSeq + 1;
 
-  const lifecycle: Command[] = [];
-  let created: { id: string; steps: { id: string }[] } | undefined;
-  lifecycle.push(
-    await capture(async () => {
-      created = (
-        await gql<{ createExecution: { id: string; steps: { id: string }[] } }>(
-          'mutation($input: CreateExecutionInput!) { createExecution(input: $input) { id steps { id } } }',
-          { input: { workflow: 'ingest-0', namespace: 'bench', steps: Array.from({ length: STEPS }, (_, i) => ({ name: `s${i}`, type: 'script' })) } },
-        )
-      ).createExecution;
-    }),
-  );
-  const templateIds = [decode(created!.id), ...created!.steps.map((s) => decode(s.id))];
-  lifecycle.push(await capture(() => gql('mutation($id: ID!) { startExecution(id: $id) { id } }', { id: created!.id })));
-  for (const step of created!.steps) {
-    lifecycle.push(await capture(() => gql('mutation($id: ID!) { startStep(stepId: $id) { id } }', { id: step.id })));
-    lifecycle.push(await capture(() => gql(PROGRESS, { id: step.id, p: 50 })));
-    lifecycle.push(await capture(() => gql('mutation($id: ID!) { completeStep(stepId: $id) { id } }', { id: step.id })));
-  }
-  lifecycle.push(await capture(() => gql('mutation($id: ID!) { completeExecution(id: $id) { id } }', { id: created!.id })));
-  const count = (c: Command) => c.before.length + c.tx.length + c.after.length;
-  console.log(`reportStepProgress: ${count(progressTemplate)} statements\n${[...progressTemplate.before, ...progressTemplate.tx, ...progressTemplate.after].map((s) => `  ${s.text.slice(0, 140)}`).join('\n')}`);
-  console.log(`lifecycle: ${lifecycle.length} requests, ${lifecycle.reduce((n, c) => n + count(c), 0)} statements`);
+  const { commands: lifecycle, templateIds } = await captureLifecycle(server.url, server.app.database, STEPS);
+  console.log(`reportStepProgress: ${statementCount(progressTemplate)} statements\n${[...progressTemplate.before, ...progressTemplate.tx, ...progressTemplate.after].map((s) => `  ${s.text.slice(0, 140)}`).join('\n')}`);
+  console.log(`lifecycle: ${lifecycle.length} requests, ${lifecycle.reduce((n, c) => n + statementCount(c), 0)} statements`);
 
   const oursTargets = await runningSteps(TARGETS);
   const directTargets = await runningSteps(TARGETS);
@@ -222,8 +127,8 @@ try {
   );
   for (const commands of followingBatches(cycle)) lifecycleBatches.push(await capture(async () => okResults(await gql<Ingested>(FOLLOW, { c: commands }))));
   const cycleIds = cycle.flatMap((e) => [decode(e.id), ...e.steps.map((s) => decode(s.id))]);
-  const statementsOf = (commands: Command[]) => commands.reduce((n, c) => n + count(c), 0);
-  console.log(`reportStepProgress x ${PROGRESS_BATCH} in one batch: ${count(progressBatchTemplate)} statements`);
+  const statementsOf = (commands: Command[]) => commands.reduce((n, c) => n + statementCount(c), 0);
+  console.log(`reportStepProgress x ${PROGRESS_BATCH} in one batch: ${statementCount(progressBatchTemplate)} statements`);
   console.log(`${LIFECYCLE_BATCH} lifecycles in ${lifecycleBatches.length} batches: ${statementsOf(lifecycleBatches)} statements`);
 
   // Each connection reports on its own PROGRESS_BATCH running steps; every body differs from the previous one
@@ -309,14 +214,14 @@ try {
   report(`Engine ingest over HTTP vs the same transactions via postgres.js${quick ? ' (quick)' : ''}`, {
     'concurrency (connections / engines) x seconds x rounds': `${CONNECTIONS} / ${ENGINES} x ${SECONDS} x ${ROUNDS}`,
     'subscribers on the events feed (deliveries during the run)': `${SUBSCRIBERS} (${received})`,
-    'statements: reportStepProgress / lifecycle (12 mutations)': `${count(progressTemplate)} / ${lifecycle.reduce((n, c) => n + count(c), 0)}`,
+    'statements: reportStepProgress / lifecycle (12 mutations)': `${statementCount(progressTemplate)} / ${lifecycle.reduce((n, c) => n + statementCount(c), 0)}`,
     'reportStepProgress/s: Runwatch (median, runs)': `${oursProgress} (${progress.ours.join(', ')})`,
     'reportStepProgress/s: direct postgres.js (median, runs)': `${directProgressRate} (${progress.direct.join(', ')})`,
     'ratio reportStepProgress Runwatch / direct': ratio(oursProgress, directProgressRate),
     'lifecycles/s: Runwatch (median, runs)': `${oursLifecycles} (${lifecycles.ours.join(', ')})`,
     'lifecycles/s: direct postgres.js (median, runs)': `${directLifecycles} (${lifecycles.direct.join(', ')})`,
     'ratio lifecycles Runwatch / direct': ratio(oursLifecycles, directLifecycles),
-    'batches: statements for reportStepProgress x 50 / 16 lifecycles (5 requests)': `${count(progressBatchTemplate)} / ${statementsOf(lifecycleBatches)}`,
+    'batches: statements for reportStepProgress x 50 / 16 lifecycles (5 requests)': `${statementCount(progressBatchTemplate)} / ${statementsOf(lifecycleBatches)}`,
     'reportStepProgress/s in batches of 50: Runwatch (median, runs)': `${oursProgressBatched} (${progressBatches.ours.join(', ')})`,
     'reportStepProgress/s: the batch statements via postgres.js (median, runs)': `${directProgressBatched} (${progressBatches.direct.join(', ')})`,
     'ratio batched reportStepProgress Runwatch / per-command direct (a)': ratio(oursProgressBatched, directProgressRate),

@@ -96,6 +96,30 @@ describe('Subscription.events', () => {
     server = await startServer();
   });
 
+  it('reads nothing on writes while no feed is live; a feed from an earlier cursor then gets every event once, in order', async () => {
+    // First in this file: the server has had no live feed yet.
+    const statements = server.app.database.statements;
+    const feedScans: string[] = [];
+    statements.onQuery = (text) => void (text.includes('"tx_id" < pg_snapshot_xmin') && feedScans.push(text));
+    const execution = await runningExecution(server, { stepCount: 4 });
+    await writeSteps(server, [{ steps: execution.steps.slice(0, 2) }], 1);
+    statements.onQuery = undefined;
+    // A wake-up's scan would start at once, before the response of the write that published it.
+    expect(feedScans).toEqual([]);
+
+    const filter = { executionId: execution.id };
+    const [first] = (await readLog(server, filter, null)).events;
+    const collector = collect(server.wsClient(), { filter, after: first!.cursor });
+    await eventually(() => server.app.services.live.watcher.size > 0, 5_000, 'subscribed');
+    await writeSteps(server, [{ steps: execution.steps.slice(2) }], 1);
+    const expected = (await readLog(server, filter, first!.cursor)).events;
+    expect(expected).toHaveLength(1 + 4 * 3);
+    await eventually(() => collector.events.length >= expected.length, 10_000, `${expected.length} events`);
+    expect(collector.errors).toEqual([]);
+    expectExactlyOnceInOrder(collector.events, expected);
+    collector.dispose();
+  });
+
   it('replays from a cursor, then hands off to live with concurrent writers: every event once, in order', async () => {
     const executions = await Promise.all([1, 2, 3, 4].map(() => runningExecution(server, { stepCount: 6 })));
     const { endCursor: start } = await readLog(server, null, null);

@@ -388,5 +388,15 @@ describe('N+1 guard', () => {
     expect(small).toHaveLength(3);
     // The same texts whatever the page size: each is prepared once per connection, not once per length.
     expect(large).toEqual(small);
+
+    // One execution with its steps: one statement, the steps in position order.
+    const { executions } = await server.data(ExecutionsWithSteps, { first: 1 });
+    const expected = executions.edges[0]!.node;
+    const texts: string[] = [];
+    statements.onQuery = (text) => texts.push(text);
+    const byId = await server.request('query($id: ID!) { execution(id: $id) { id steps { id name status position } } }', { id: expected.id });
+    statements.onQuery = undefined;
+    expect(texts).toHaveLength(1);
+    expect(byId).toEqual({ data: { execution: { id: expected.id, steps: expected.steps.map((s, position) => ({ ...s, position })) } } });
   });
 });

@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, getTableName, sql } from 'drizzle-orm';
 import type { ExecutionPosition } from '../domain/cursors.js';
 import { ACTIVE_EXECUTION_STATUSES, type ExecutionStatus } from '../domain/lifecycle.js';
 import type { RollupDelta } from '../domain/metrics.js';
 import type { Db } from './client.js';
 import { appendEvents, type NewEventRow } from './events.js';
-import { anyOf, scopeCondition, scopeValue, compare, insertRows, preparedStatements, tableReader, updateRows, value, type NamespaceScope } from './query.js';
+import { anyOf, scopeCondition, scopeValue, compare, insertRows, preparedStatements, rowMapper, tableReader, updateRows, value, type NamespaceScope } from './query.js';
 import { writeRollups } from './rollups.js';
 import { executions, steps, type ExecutionRow, type StepRow } from './schema.js';
 
@@ -22,6 +22,22 @@ const prepare = preparedStatements();
 const executionRows = tableReader(executions);
 const stepRows = tableReader(steps);
 
+const columnsOf = (table: typeof executions | typeof steps) => Object.values(getTableColumns(table)).map((c) => `"${getTableName(table)}"."${c.name}"`);
+const executionColumns = columnsOf(executions);
+const stepColumns = columnsOf(steps);
+const nulls = (count: number) => Array(count).fill('null').join(', ');
+const executionOfRow = rowMapper(executions);
+const stepsOfRows = rowMapper(steps, executionColumns.length);
+/** Its first row is the execution's (step columns null, so it sorts first by position), then its steps. */
+const executionWithStepsStatement = (scope: NamespaceScope) => sql`
+  select ${sql.raw(executionColumns.join(', '))}, ${sql.raw(nulls(stepColumns.length))}
+  from ${executions} where ${executions.id} = ${value('id')}::uuid ${scope === null ? sql`` : sql`and ${inScope(scope)}`}
+  union all
+  select ${sql.raw(nulls(executionColumns.length))}, ${sql.raw(stepColumns.join(', '))}
+  from ${steps} join ${executions} on ${executions.id} = ${steps.executionId}
+  where ${executions.id} = ${value('id')}::uuid ${scope === null ? sql`` : sql`and ${inScope(scope)}`}
+  order by ${sql.raw(String(executionColumns.length + Object.keys(getTableColumns(steps)).indexOf('position') + 1))} nulls first`;
+
 /**
  * Reads of executions and steps; every function takes the caller's namespace scope. Each
  * statement is built once per shape: a condition is in it when its value is given (see tableReader).
@@ -33,6 +49,12 @@ export function executionReads(db: Db) {
       return executionRows(db, 'executionsByIds', { ids: [...ids], scope: scopeValue(scope) }, () =>
         db.select().from(executions).where(and(anyOf(executions.id, 'ids', 'uuid'), inScope(scope))),
       );
+    },
+
+    /** One execution with its steps in position order, in one statement; null when it is not there (or not in scope). */
+    async executionWithSteps(id: string, scope: NamespaceScope): Promise<{ execution: ExecutionRow; steps: StepRow[] } | null> {
+      const [first, ...stepsRows] = await prepare(db, 'executionWithSteps', { id, scope: scopeValue(scope) }, () => executionWithStepsStatement(scope)).rows((rows) => rows);
+      return first ? { execution: executionOfRow([first])[0]!, steps: stepsOfRows(stepsRows) } : null;
     },
 
     async stepsByExecutionIds(executionIds: readonly string[]): Promise<StepRow[]> {

@@ -52,6 +52,20 @@ export function preparedStatements() {
   };
 }
 
+/** Maps array-mode rows whose columns `offset..` are `table`'s, in their declared order, to its rows. */
+export function rowMapper<T extends PgTable>(table: T, offset = 0) {
+  type Row = InferSelectModel<T>;
+  const columns = Object.entries(getTableColumns(table));
+  const decoders = columns.map(([, column]) => column);
+  const fields = columns.map(([key, column], i) => {
+    const value = `row[${offset + i}]`;
+    const decodes = column.mapFromDriverValue !== Column.prototype.mapFromDriverValue;
+    return `${JSON.stringify(key)}: ${decodes ? `${value} == null ? null : decoders[${i}].mapFromDriverValue(${value})` : `${value} ?? null`}`;
+  });
+  const map = new Function('decoders', `return (row) => ({ ${fields.join(', ')} });`)(decoders) as (row: unknown[]) => Row;
+  return (rows: unknown[][]) => rows.map(map);
+}
+
 /**
  * Reads whole rows of `table` through prepared statements (see preparedStatements). Rows come back
  * in array mode and are mapped by a function generated once per table (one object literal per row;
@@ -59,20 +73,11 @@ export function preparedStatements() {
  * mapping checks each column's class on every row of every query.
  */
 export function tableReader<T extends PgTable>(table: T) {
-  type Row = InferSelectModel<T>;
-  const columns = Object.entries(getTableColumns(table));
-  const decoders = columns.map(([, column]) => column);
-  const fields = columns.map(([key, column], i) => {
-    const value = `row[${i}]`;
-    const decodes = column.mapFromDriverValue !== Column.prototype.mapFromDriverValue;
-    return `${JSON.stringify(key)}: ${decodes ? `${value} == null ? null : decoders[${i}].mapFromDriverValue(${value})` : `${value} ?? null`}`;
-  });
-  const map = new Function('decoders', `return (row) => ({ ${fields.join(', ')} });`)(decoders) as (row: unknown[]) => Row;
-  const mapRows = (rows: unknown[][]) => rows.map(map);
+  const mapRows = rowMapper(table);
   const prepare = preparedStatements();
 
   /** `build` selects every column of `table` (`db.select().from(table)`), in their declared order. */
-  return (db: Db, name: string, values: StatementValues, build: () => { toSQL(): Query }): Promise<Row[]> =>
+  return (db: Db, name: string, values: StatementValues, build: () => { toSQL(): Query }): Promise<InferSelectModel<T>[]> =>
     prepare(db, name, values, build).rows(mapRows);
 }
 

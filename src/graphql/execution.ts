@@ -12,6 +12,7 @@ import { abortable } from './live.js';
 import { eventPage, EventConnection } from './event.js';
 import { encodeGlobalId, parseId } from './ids.js';
 import { pageArgs, pageSize, toConnection } from './pagination.js';
+import { selectsField } from './selection.js';
 import { StepRef } from './step.js';
 
 export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: EXECUTION_STATUSES });
@@ -201,7 +202,16 @@ builder.queryFields((t) => ({
     type: ExecutionRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.loaders.execution.load(parseId(String(args.id), 'Execution')),
+    resolve: async (_root, args, ctx, info) => {
+      const id = parseId(String(args.id), 'Execution');
+      if (!selectsField(info, 'steps')) return ctx.loaders.execution.load(id);
+      // With its steps: one statement, not the two loaders' (the loaders still answer the rest of the operation).
+      const found = await ctx.services.repository.executionWithSteps(id, ctx.scope);
+      if (!found) return null;
+      ctx.loaders.execution.prime(id, found.execution);
+      ctx.loaders.stepsOfExecution.prime(id, found.steps);
+      return found.execution;
+    },
   }),
   executions: t.field({
     type: ExecutionConnection,

@@ -12,9 +12,32 @@ function parseDateTime(value: unknown): Date {
   return date;
 }
 
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const dayPrefixes = new Map<number, string>();
+
+/**
+ * `date.toISOString()`, several times cheaper: the date part is remembered per day, the time of day
+ * is arithmetic (toISOString was a tenth of the CPU of a page of executions with their steps).
+ */
+function isoString(date: Date): string {
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) return date.toISOString(); // throws, as it would have
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size >= 1024) dayPrefixes.clear();
+    dayPrefixes.set(day, (prefix = date.toISOString().slice(0, -13)));
+  }
+  const inDay = ms - day * DAY_MS;
+  const seconds = Math.floor(inDay / 1000);
+  return `${prefix}${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}.${THREE_DIGITS[inDay % 1000]}Z`;
+}
+
 builder.scalarType('DateTime', {
   description: 'An ISO-8601 date-time in UTC, e.g. 2026-01-31T12:00:00.000Z.',
-  serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
+  serialize: (value) => isoString(value instanceof Date ? value : new Date(value as string)),
   parseValue: parseDateTime,
   parseLiteral: (node) => {
     if (node.kind !== Kind.STRING) throw badValue('DateTime must be an ISO-8601 string');

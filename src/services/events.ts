@@ -26,12 +26,21 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
   const log = deps.logger.child({ component: 'feed' });
   const watchers = new Set<Watcher>();
   let head: EventPosition | null = null;
+  /** Wake-ups came while no feed was watching: `head` is behind, and nobody needed the slices. */
+  let idleSinceHead = false;
   let scanning: Promise<void> | null = null;
   let rescan = false;
   let timer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;
 
   async function scanOnce() {
+    if (idleSinceHead) {
+      // Jump to the newest stable event rather than read what no feed needed; the feeds read
+      // whatever they may have missed up to it from the table.
+      idleSinceHead = false;
+      head = (await repository.eventHead()) ?? head;
+      for (const watcher of watchers) watcher.resync();
+    }
     for (;;) {
       const batch = await repository.stableEventsSince(head);
       const last = batch.rows.at(-1);
@@ -73,6 +82,11 @@ export function createFeedWatcher(deps: { repository: Repository; bus: EventBus;
   }
 
   const onWakeUp = (wakeUp: WakeUp | null) => {
+    if (watchers.size === 0) {
+      // An instance without live feeds reads nothing on writes (its own or other instances').
+      idleSinceHead = true;
+      return;
+    }
     if (wakeUp === null) for (const watcher of watchers) watcher.resync();
     void scan();
   };
