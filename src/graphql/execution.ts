@@ -9,7 +9,7 @@ import { workflowKey, type ProgressReport } from '../services/progress.js';
 import { notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { abortable } from './live.js';
-import { eventPage, EventConnection } from './event.js';
+import { eventPage, EventConnection, EventRef } from './event.js';
 import { encodeGlobalId, parseId } from './ids.js';
 import { pageArgs, pageSize, toConnection } from './pagination.js';
 import { StepRef } from './step.js';
@@ -185,6 +185,22 @@ ProgressRef.implement({
 });
 
 export const ExecutionConnection = builder.connectionObject({ type: ExecutionRef, name: 'ExecutionConnection' });
+
+// So a feed reads as sentences ("deploy: step build failed") without a query per event.
+builder.objectFields(EventRef, (t) => ({
+  execution: t.field({
+    type: ExecutionRef,
+    nullable: true,
+    description: 'The execution it belongs to; null for SYSTEM_* events.',
+    resolve: (event, _a, ctx) => (event.executionId ? ctx.loaders.execution.load(event.executionId) : null),
+  }),
+  step: t.field({
+    type: StepRef,
+    nullable: true,
+    description: 'The step it is about, as it is now (its attempt then is in data.attempt).',
+    resolve: (event, _a, ctx) => (event.stepId ? ctx.loaders.step.load(event.stepId) : null),
+  }),
+}));
 
 const ExecutionFilterInput = builder.inputType('ExecutionFilter', {
   fields: (t) => ({
