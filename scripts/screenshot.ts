@@ -1,5 +1,8 @@
-/** Takes docs/dashboard.png: the dashboard while the demo engine runs (Debian's Chromium). */
-import { chromium } from 'playwright-core';
+/**
+ * Takes docs/dashboard-*.png: each view of the dashboard while the demo engine runs (Debian's
+ * Chromium), and a narrow (390 px) overview. DEMO_SECONDS (default 40) of demo traffic first.
+ */
+import { chromium, type Page } from 'playwright-core';
 import { buildApp } from '../src/app.js';
 import { createRunwatchClient } from '../src/client/index.js';
 import { loadConfig } from '../src/config.js';
@@ -13,12 +16,40 @@ const port = await app.start(0);
 const engine = startDemoEngine({ client: createRunwatchClient({ url: `http://127.0.0.1:${port}/graphql` }), logger, speed: 4, seed: 11 });
 await new Promise((resolve) => setTimeout(resolve, Number(process.env.DEMO_SECONDS ?? 40) * 1000));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const origin = `http://127.0.0.1:${port}/`;
+const errors: string[] = [];
+
+async function shot(page: Page, name: string, hash: string, ready: string) {
+  await page.goto(`${origin}${hash}`);
+  await page.locator('#connection[data-state=live]').waitFor();
+  await page.locator(ready).first().waitFor();
+  await page.waitForTimeout(1_500); // charts and live rows settle
+  await page.screenshot({ path: new URL(`../docs/dashboard-${name}.png`, import.meta.url).pathname, fullPage: true });
+  console.log(`docs/dashboard-${name}.png written`);
+}
+
 const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-await page.goto(`http://127.0.0.1:${port}/`);
-await page.locator('#connection[data-state=live]').waitFor();
-await new Promise((resolve) => setTimeout(resolve, 4_000));
-await page.screenshot({ path: new URL('../docs/dashboard.png', import.meta.url).pathname });
+page.on('pageerror', (error) => errors.push(error.message));
+page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+await shot(page, 'overview', '#/', '#active li');
+await shot(page, 'executions', '#/executions', '#executions tbody tr');
+// An execution with a retried step shows best what the timeline draws; else the newest one.
+const retried = await page.evaluate(async () => {
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ executions(first: 200) { edges { node { id steps { attempt } } } } }' }),
+  });
+  const nodes = (await response.json()).data.executions.edges.map((e: { node: { id: string; steps: { attempt: number }[] } }) => e.node);
+  return (nodes.find((n: { steps: { attempt: number }[] }) => n.steps.some((s) => s.attempt > 1)) ?? nodes[0]).id as string;
+});
+await shot(page, 'execution', `#/executions/${encodeURIComponent(retried)}`, '#gantt .seg');
+await shot(page, 'metrics', '#/metrics?window=hour', '#metrics .chart canvas');
+await shot(page, 'alerts', '#/alerts', '#alerts li');
+await shot(page, 'health', '#/health', '#health li');
+const narrow = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+await shot(narrow, 'narrow', '#/', '#active li');
 await browser.close();
 await engine.stop();
 await app.stop();
-console.log('docs/dashboard.png written');
+if (errors.length) console.log('console errors:', errors);
