@@ -56,12 +56,12 @@ const STYLE = `
   .facts { display: flex; flex-wrap: wrap; gap: 8px 24px; margin: 8px 0; } .facts dt { color: var(--muted); font-size: 12px; } .facts dd { margin: 0; }
   .lane { display: grid; grid-template-columns: minmax(60px, 140px) minmax(0, 1fr); gap: 8px; align-items: center; margin: 3px 0; }
   .lane .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 12px; }
-  .track { position: relative; height: 16px; background: #121920; border-radius: 3px; }
+  .track { position: relative; height: 16px; background: #121920; border-radius: 3px; overflow: hidden; }
   .axis .track { background: none; font-size: 11px; color: var(--muted); } .axis .track span { position: absolute; }
   .seg, .eta-band { position: absolute; top: 2px; bottom: 2px; border-radius: 2px; }
   .legend .seg, .legend .eta-band { position: static; display: inline-block; width: 12px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
   .seg.running { background: var(--accent); } .seg.completed, .seg.approved { background: var(--ok); } .seg.failed, .seg.rejected { background: var(--bad); }
-  .seg.failed::after { content: "✕"; position: absolute; right: -1px; top: -3px; font-size: 11px; color: #fff; }
+  .seg.failed::after { content: "✕"; position: absolute; right: 1px; top: -1px; font-size: 11px; color: #fff; }
   .seg.approval { background: repeating-linear-gradient(45deg, var(--warn) 0 4px, #7a5a12 4px 8px); } .seg.cancelled { background: var(--muted); }
   .seg.queued { background: #3a4653; } .seg.HEALTHY { background: var(--ok); } .seg.DEGRADED { background: var(--warn); } .seg.UNHEALTHY { background: var(--bad); }
   .eta-band { background: rgba(88, 166, 255, .22); border: 1px dashed var(--accent); }

@@ -26,6 +26,7 @@ type Documents = {
     "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n": typeof types.BreachEventsDocument,
     "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }": typeof types.ResolveGroupedDocument,
     "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": typeof types.BrowserAlertsDocument,
+    "query BrowserSilences { silences(state: [ACTIVE]) { edges { node { id comment matchers { label value } } } } }": typeof types.BrowserSilencesDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": typeof types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
     "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": typeof types.StepFieldsFragmentDoc,
@@ -122,6 +123,7 @@ const documents: Documents = {
     "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n": types.BreachEventsDocument,
     "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }": types.ResolveGroupedDocument,
     "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": types.BrowserAlertsDocument,
+    "query BrowserSilences { silences(state: [ACTIVE]) { edges { node { id comment matchers { label value } } } } }": types.BrowserSilencesDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
     "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": types.StepFieldsFragmentDoc,
@@ -268,6 +270,10 @@ export function graphql(source: "mutation ResolveGrouped($id: ID!) { resolveAler
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }"): (typeof documents)["query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query BrowserSilences { silences(state: [ACTIVE]) { edges { node { id comment matchers { label value } } } } }"): (typeof documents)["query BrowserSilences { silences(state: [ACTIVE]) { edges { node { id comment matchers { label value } } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -146,6 +146,8 @@ export function connect() {
     connectionParams: () => (apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
     retryAttempts: 0,
     lazy: false,
+    // Closing is handled below (reconnect from the feeds' cursors); graphql-ws would also log it.
+    onNonLazyError: () => {},
     on: {
       connected: () => {
         retryDelay = 500;
