@@ -107,6 +107,8 @@ type Documents = {
     "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": typeof types.PromStartDocument,
     "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": typeof types.PromCompleteDocument,
     "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": typeof types.PromFailDocument,
+    "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.NewestEventsDocument,
+    "query Viewer { viewer { name scopes namespaces } }": typeof types.ViewerDocument,
     "\n  query TransitionsSnapshot($id: ID!) {\n    execution(id: $id) {\n      id status error queuedAt startedAt finishedAt\n      steps { id status attempt progressPercent message error startedAt finishedAt }\n      events(first: 500) { edges { node { seq type stepId } } pageInfo { hasNextPage } }\n    }\n  }\n": typeof types.TransitionsSnapshotDocument,
     "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": typeof types.TransitionsCountExecutionsDocument,
 };
@@ -204,6 +206,8 @@ const documents: Documents = {
     "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": types.PromStartDocument,
     "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": types.PromCompleteDocument,
     "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": types.PromFailDocument,
+    "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.NewestEventsDocument,
+    "query Viewer { viewer { name scopes namespaces } }": types.ViewerDocument,
     "\n  query TransitionsSnapshot($id: ID!) {\n    execution(id: $id) {\n      id status error queuedAt startedAt finishedAt\n      steps { id status attempt progressPercent message error startedAt finishedAt }\n      events(first: 500) { edges { node { seq type stepId } } pageInfo { hasNextPage } }\n    }\n  }\n": types.TransitionsSnapshotDocument,
     "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": types.TransitionsCountExecutionsDocument,
 };
@@ -594,6 +598,14 @@ export function graphql(source: "mutation PromComplete($id: ID!) { completeExecu
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }"): (typeof documents)["mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Viewer { viewer { name scopes namespaces } }"): (typeof documents)["query Viewer { viewer { name scopes namespaces } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
