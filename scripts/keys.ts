@@ -6,12 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { API_KEY_SCOPES, createApiKeyService, scopeEnumName, scopeOfEnumName, type ApiKeyInfo, type ApiKeyScope } from '../src/auth/keys.js';
-import { ConfigError, loadConfig, type Config } from '../src/config.js';
+import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
-import { DataDirInUseError, lockOwner } from '../src/db/data-dir-lock.js';
+import { lockOwner } from '../src/db/data-dir-lock.js';
 import { DomainError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
 import { askControlSocket } from '../src/server/control-socket.js';
+import { StartupError } from '../src/startup.js';
 
 const USAGE = `Usage:
   npm run keys -- create --name <name> --scopes <read,ingest,alerts:write,admin> [--namespaces <a,b>] [--expires <ISO date | 30d | 12h>]
@@ -166,8 +167,7 @@ try {
 } catch (error) {
   if (
     error instanceof DomainError ||
-    error instanceof ConfigError ||
-    error instanceof DataDirInUseError ||
+    error instanceof StartupError ||
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   ) {
     console.error((error as Error).message);

@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { createAuthenticator, createRateLimiter, LOCAL_ADMIN } from './auth/auth.js';
 import { createApiKeyService } from './auth/keys.js';
 import { graphiqlEnabled, type Config } from './config.js';
@@ -20,7 +19,7 @@ import { createHealthService } from './services/health.js';
 import { createProgressService } from './services/progress.js';
 import { openControlSocket } from './server/control-socket.js';
 import { createHttpGuard } from './server/http-guard.js';
-import { drain, listen } from './server/http.js';
+import { createHttpServer, listen } from './server/http.js';
 import { httpRoutes, routeRequests } from './server/routes.js';
 import { createSseStreams } from './server/sse.js';
 import { attachWebSockets } from './server/ws.js';
@@ -59,7 +58,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const graphiql = () => graphiqlEnabled(config, authenticator.anonymousMode);
   const guard = createHttpGuard({ auth: services.auth, limits: config.limits, graphiql });
   const sse = createSseStreams({ config, auth: services.auth, logger });
-  const server = createServer(routeRequests(httpRoutes({ services, database, yoga, guard, sse, graphiql })));
+  const http = createHttpServer(routeRequests(httpRoutes({ services, database, yoga, guard, sse, graphiql })));
+  const { server } = http;
   const webSockets = attachWebSockets(server, yoga, { config, auth: services.auth, logger });
 
   const log = logger.child({ component: 'http' });
@@ -89,7 +89,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await webSockets.close();
       sse.close();
       if (listening) {
-        await drain(server, config.http.shutdownGraceMs);
+        const cut = await http.drain(config.http.shutdownGraceMs);
+        if (cut > 0) log.warn({ cut, graceMs: config.http.shutdownGraceMs }, 'requests still unanswered when the shutdown grace ended were cut');
         listening = false;
       }
       await stopServices(services);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StartupError } from './startup.js';
 
 const bool = z.preprocess(
   (v) => (typeof v === 'string' ? ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()) : v),
@@ -132,7 +133,7 @@ type Resolved<S> = S extends Setting<infer T> ? T : { [K in keyof S]: Resolved<S
 /** Validated runtime configuration, grouped by concern; `loadConfig` is the only reader of `process.env`. */
 export type Config = Resolved<typeof settings>;
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';

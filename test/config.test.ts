@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildApp, type App } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { StartupError } from '../src/startup.js';
+import { onPostgres, testConfig } from './harness.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -85,4 +91,66 @@ describe('the entry point', () => {
     expect(stderr).toContain('PORT');
     expect(stderr).not.toContain('    at '); // a message for the operator, not a stack trace
   }, 20_000);
+});
+
+// Driver-independent (each case names its own database or folder): on the PGlite project only.
+describe.runIf(!onPostgres)('start-up failures a person can fix', () => {
+  /** What start-up says, as the entry points print it (a StartupError's message, no stack). */
+  async function startupMessage(env: Record<string, string>, port = 0): Promise<string> {
+    let app: App | undefined;
+    try {
+      app = await buildApp(testConfig(env));
+      await app.start(port);
+    } catch (error) {
+      expect(error).toBeInstanceOf(StartupError);
+      return (error as Error).message;
+    } finally {
+      await app?.stop();
+    }
+    throw new Error(`started with ${JSON.stringify(env)}`);
+  }
+
+  it('names DATABASE_URL and what to check: a closed port, an unknown host, a missing database', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    expect(await startupMessage({ DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/runwatch` })).toBe(
+      `DATABASE_URL cannot be used: nothing accepts connections at 127.0.0.1:${closed}; check that Postgres runs there, on that port (or unset DATABASE_URL to run on the embedded database).`,
+    );
+    expect(await startupMessage({ DATABASE_URL: 'postgres://postgres@runwatch-no-such-host.invalid/runwatch' })).toMatch(
+      /^DATABASE_URL cannot be used: the host runwatch-no-such-host.invalid (is unknown|could not be resolved)/,
+    );
+    const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+    if (server) {
+      const url = new URL(server);
+      url.pathname = '/runwatch_no_such_database';
+      expect(await startupMessage({ DATABASE_URL: url.toString() })).toBe(
+        `DATABASE_URL cannot be used: the database "runwatch_no_such_database" does not exist on ${url.host}: create it (createdb runwatch_no_such_database) or name another in the URL (or unset DATABASE_URL to run on the embedded database).`,
+      );
+    }
+  });
+
+  it('names DATA_DIR when the folder cannot be made, /proc included (which once hung)', async () => {
+    expect(await startupMessage({ DATA_DIR: '/proc/runwatch' })).toBe(
+      "DATA_DIR=/proc/runwatch cannot be used (ENOENT: no such file or directory, mkdir '/proc/runwatch'): set DATA_DIR to a folder this user may write, or memory:// for a throwaway database.",
+    );
+    expect(await startupMessage({ DATA_DIR: join(root, 'package.json', 'data') })).toMatch(/^DATA_DIR=.*package\.json\/data cannot be used \(ENOTDIR: /);
+  });
+
+  it('names PORT when the port is in use, with no WebSocket "internal error" beside it', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    const consoleErrors = vi.spyOn(console, 'error');
+    try {
+      expect(await startupMessage({ DATA_DIR: 'memory://' }, port)).toBe(`PORT=${port} on 127.0.0.1 is in use by another process: stop it, or set PORT to a free port.`);
+      expect(consoleErrors).not.toHaveBeenCalled();
+    } finally {
+      consoleErrors.mockRestore();
+      taken.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
+import { StartupError } from '../startup.js';
 import type { Logger } from '../logger.js';
 import { API_KEY_SCOPES, isUsable, type ApiKeyScope, type ApiKeyService, type StoredKey } from './keys.js';
 
@@ -65,7 +66,7 @@ export function connectionParamsToken(params: Readonly<Record<string, unknown>> 
   return null;
 }
 
-export class ProtectedModeError extends Error {
+export class ProtectedModeError extends StartupError {
   constructor(host: string) {
     super(
       `Refusing to start: HOST=${host} is reachable from other machines and no API key is configured.\n` +

@@ -8,6 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Logger } from '../logger.js';
 import { migrationsFolder } from '../paths.js';
+import { StartupError } from '../startup.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { openPglite } from './pglite.js';
 import * as schema from './schema.js';
@@ -111,7 +112,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const log = options.logger.child({ component: 'db' });
 
   if (options.url) {
-    await migrateWithLock(options.url);
+    await migrateWithLock(options.url).catch((error: unknown) => {
+      throw unusableDatabase(options.url!, error) ?? error;
+    });
     const client = postgres(options.url, {
       max: options.poolSize,
       backoff: reconnectDelaySeconds,
@@ -300,6 +303,29 @@ async function migrateWithLock(url: string) {
   } finally {
     await client.end({ timeout: 5 });
   }
+}
+
+/** Connection failures, refused logins and missing databases (SQLSTATE classes 08, 28, 3D, 53, 57). */
+const UNUSABLE_DATABASE = /^(08|28|3D|53|57)/;
+
+/** Why the database at DATABASE_URL cannot be used, in one line that says what to check (null: a bug, not the setting). */
+function unusableDatabase(url: string, error: unknown): StartupError | null {
+  const { host, hostname, pathname, username } = new URL(url);
+  const database = decodeURIComponent(pathname.slice(1)) || username || 'postgres';
+  type Failure = { code?: string; message?: string; errors?: Failure[]; cause?: Failure };
+  let failure = error as Failure;
+  while (!failure.code && failure.cause) failure = failure.cause; // Drizzle wraps the driver's error
+  const code = failure.code ?? failure.errors?.[0]?.code ?? '';
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: `nothing accepts connections at ${host}; check that Postgres runs there, on that port`,
+    ENOTFOUND: `the host ${hostname} is unknown`,
+    EAI_AGAIN: `the host ${hostname} could not be resolved`,
+    CONNECT_TIMEOUT: `${host} did not answer in time: check the host, the port and any firewall`,
+    '3D000': `the database "${database}" does not exist on ${host}: create it (createdb ${database}) or name another in the URL`,
+  };
+  const reason = reasons[code] ?? (UNUSABLE_DATABASE.test(code) ? `${failure.message} (${code})` : null);
+  if (reason === null) return null;
+  return new StartupError(`DATABASE_URL cannot be used: ${reason} (or unset DATABASE_URL to run on the embedded database).`);
 }
 
 async function timed(query: () => Promise<unknown>): Promise<number> {

@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { StartupError } from '../startup.js';
 
 /** What the lock file says about the process holding a PGlite data folder. */
 export interface LockOwner {
@@ -12,7 +13,7 @@ export interface LockOwner {
   controlSocket?: string;
 }
 
-export class DataDirInUseError extends Error {
+export class DataDirInUseError extends StartupError {
   constructor(
     readonly dataDir: string,
     readonly owner: LockOwner,
@@ -84,7 +85,7 @@ const commandName = () =>
  */
 export function lockDataDir(dataDir: string): DataDirLock {
   const folder = resolve(dataDir);
-  mkdirSync(folder, { recursive: true });
+  createFolder(dataDir, folder);
   const path = join(folder, LOCK_FILE);
   const takeover = `${path}.takeover`;
   let owner: LockOwner = { pid: process.pid, host: hostname(), command: commandName(), since: new Date().toISOString() };
@@ -96,7 +97,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
       closeSync(fd);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusableFolder(dataDir, error);
     }
     const current = readOwner(path);
     // A lock file still being written (or unreadable) is treated as held; only a dead pid is stale.
@@ -138,6 +139,25 @@ export function lockDataDir(dataDir: string): DataDirLock {
     },
     release,
   };
+}
+
+const unusableFolder = (dataDir: string, error: unknown) =>
+  new StartupError(
+    `DATA_DIR=${dataDir} cannot be used (${(error as Error).message}): set DATA_DIR to a folder this user may write, or memory:// for a throwaway database.`,
+  );
+
+/**
+ * Creates the folder and its missing parents one level at a time: `mkdirSync(recursive)` never
+ * returns under a folder that refuses new entries with ENOENT, such as /proc (Node 20).
+ */
+function createFolder(dataDir: string, folder: string) {
+  const parent = dirname(folder);
+  if (parent !== folder && !existsSync(parent)) createFolder(dataDir, parent);
+  try {
+    mkdirSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusableFolder(dataDir, error);
+  }
 }
 
 function mtimeOf(path: string): number {

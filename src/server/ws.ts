@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { GraphQLError, type execute, type ExecutionArgs, type ExecutionResult, type subscribe } from 'graphql';
 import type { Context as SocketContext, SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
@@ -123,7 +124,12 @@ interface EnvelopedRoot {
 export function attachWebSockets(server: Server, yoga: GraphQLServer, options: WebSocketOptions) {
   const { config, auth } = options;
   const log = options.logger.child({ component: 'ws' });
-  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: config.connections.maxPayloadBytes });
+  // Upgrades handed over by hand: attached with `{ server }`, ws would re-emit the HTTP server's own
+  // errors (a port in use) as graphql-ws "internal errors".
+  const wsServer = new WebSocketServer({ noServer: true, path: '/graphql', maxPayload: config.connections.maxPayloadBytes });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  server.on('upgrade', upgrade);
   const stuck = new WeakMap<WebSocket, () => boolean>();
   const sockets = createConnectionRegistry<WebSocket>(
     {
@@ -204,6 +210,7 @@ export function attachWebSockets(server: Server, yoga: GraphQLServer, options: W
     },
     /** Tells every client to reconnect elsewhere (1012), then releases the server. */
     async close() {
+      server.off('upgrade', upgrade);
       sockets.closeAll();
       await Promise.resolve(disposable.dispose()).catch(() => {});
     },
