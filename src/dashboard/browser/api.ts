@@ -125,7 +125,7 @@ export function follow(filter: Json | null, cursor: string | null, onEvent: (eve
 
 let failing = false;
 function failed(error: unknown) {
-  if (failing) return;
+  if (failing || connection.get() === 'locked') return;
   failing = true;
   const code = (error as { code?: number })?.code;
   if (code === 4401 || code === 4403) return lock((error as { reason?: string }).reason || 'This key was not accepted');

@@ -61,7 +61,7 @@ export function usePages() {
     after,
     page: cursors.length,
     reset: () => setCursors([null]),
-    Pager: ({ pageInfo }: { pageInfo: Json | undefined }) => html`<div class="pager">
+    pager: (pageInfo: Json | undefined) => html`<div class="pager">
       <button class="prev" disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>‹ Previous</button>
       <span class="muted">page ${cursors.length}</span>
       <button class="next" disabled=${!pageInfo?.hasNextPage} onClick=${() => setCursors([...cursors, pageInfo!.endCursor])}>Next ›</button>

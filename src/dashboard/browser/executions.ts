@@ -83,6 +83,6 @@ export function Executions() {
       </table>
     </div>
     ${data && !rows.length ? html`<p class="empty">No execution matches.</p>` : null}
-    ${q ? null : html`<${pages.Pager} pageInfo=${data?.executions.pageInfo} />`}
+    ${q ? null : pages.pager(data?.executions.pageInfo)}
   </section>`;
 }

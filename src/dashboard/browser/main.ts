@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { html, render } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { connect, connection, keyError, setApiKey, useStore } from './api.js';
 import { Alerts } from './alerts.js';
 import { Execution } from './execution.js';
@@ -50,9 +50,9 @@ function View({ current }: { current: Route }) {
 function App() {
   const state = useStore(connection);
   const current = useStore(route);
-  // Views mount once the key is known to work (live, or reconnecting after having been live).
-  const [ready, setReady] = useState(false);
-  if (state === 'live' && !ready) setReady(true);
+  // Views mount once the key is known to work, and stay while reconnecting.
+  const everLive = useRef(false);
+  everLive.current ||= state === 'live';
   const activeNav = current.view === 'execution' ? 'executions' : current.view;
   return html`
     <header>
@@ -61,7 +61,7 @@ function App() {
       <span id="connection" data-state=${state}>${STATE_TEXT[state]}</span>
     </header>
     ${state === 'locked' ? html`<${KeyForm} />` : null}
-    <main data-view=${current.view}>${ready && state !== 'locked' ? html`<${View} current=${current} />` : null}</main>
+    <main data-view=${current.view}>${everLive.current && state !== 'locked' ? html`<${View} current=${current} />` : null}</main>
   `;
 }
 

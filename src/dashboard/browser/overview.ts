@@ -8,13 +8,10 @@ import { recentEvents, useData, useNow } from './live.js';
 import { executionHref, href } from './router.js';
 
 const ACTIVE_PAGE = 10;
-export const ACTIVE_STATUSES = ['QUEUED', 'RUNNING', 'WAITING_APPROVAL'];
-
-/** Progress fields every row with a progress bar reads. */
-export const PROGRESS_FIELDS = `progressPercent completedSteps totalSteps elapsedMs estimatedRemainingMs estimatedRemainingP90Ms isOverrunning etaBasis
+const PROGRESS_FIELDS = `progressPercent completedSteps totalSteps elapsedMs estimatedRemainingMs estimatedRemainingP90Ms isOverrunning etaBasis
   estimatedStartAt currentStep { name status }`;
 
-export function ExecutionRow({ e }: { e: Json }) {
+function ExecutionRow({ e }: { e: Json }) {
   const p = e.progress;
   const eta = e.status === 'QUEUED' ? (p.estimatedStartAt ? `starts ~${new Date(p.estimatedStartAt).toLocaleTimeString()}` : '') : p.estimatedRemainingMs === null ? '' : `ETA ${duration(p.estimatedRemainingMs)}`;
   return html`<li class="execution" data-id=${e.id} data-status=${e.status}>
@@ -89,7 +86,7 @@ export function Overview() {
         <ul id="active">
           ${rows.length ? rows.map((e) => html`<${ExecutionRow} key=${e.id} e=${e} />`) : html`<li class="empty">No execution is running.</li>`}
         </ul>
-        <${pages.Pager} pageInfo=${data.executions.pageInfo} />
+        ${pages.pager(data.executions.pageInfo)}
       </section>
     </div>
     <div class="stack">
