@@ -19,22 +19,25 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 const origin = `http://127.0.0.1:${port}/`;
 const errors: string[] = [];
 
-async function shot(page: Page, name: string, hash: string, ready: string) {
+/** Each view in a page of its own, so its first paint is its own. */
+async function shot(name: string, hash: string, ready: string, viewport = { width: 1280, height: 860 }) {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: viewport.width < 500 ? 2 : 1 });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   await page.goto(`${origin}${hash}`);
-  await page.locator('#connection[data-state=live]').waitFor();
   await page.locator(ready).first().waitFor();
+  const [paint, shown] = await page.evaluate(() => [performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN, performance.now()]);
+  console.log(`${name}: first contentful paint ${paint!.toFixed(0)} ms, its data shown by ${shown!.toFixed(0)} ms`);
   await page.waitForTimeout(1_500); // charts and live rows settle
   await page.screenshot({ path: new URL(`../docs/dashboard-${name}.png`, import.meta.url).pathname, fullPage: true });
   console.log(`docs/dashboard-${name}.png written`);
+  return page;
 }
 
-const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-page.on('pageerror', (error) => errors.push(error.message));
-page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-await shot(page, 'overview', '#/', '#active li');
-await shot(page, 'executions', '#/executions', '#executions tbody tr');
+const overview = await shot('overview', '#/', '#active li');
+await shot('executions', '#/executions', '#executions tbody tr');
 // An execution with a retried step shows best what the timeline draws; else the newest one.
-const retried = await page.evaluate(async () => {
+const retried = await overview.evaluate(async () => {
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -43,12 +46,11 @@ const retried = await page.evaluate(async () => {
   const nodes = (await response.json()).data.executions.edges.map((e: { node: { id: string; steps: { attempt: number }[] } }) => e.node);
   return (nodes.find((n: { steps: { attempt: number }[] }) => n.steps.some((s) => s.attempt > 1)) ?? nodes[0]).id as string;
 });
-await shot(page, 'execution', `#/executions/${encodeURIComponent(retried)}`, '#gantt .seg');
-await shot(page, 'metrics', '#/metrics?window=hour', '#metrics .chart canvas');
-await shot(page, 'alerts', '#/alerts', '#alerts li');
-await shot(page, 'health', '#/health', '#health li');
-const narrow = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
-await shot(narrow, 'narrow', '#/', '#active li');
+await shot('execution', `#/executions/${encodeURIComponent(retried)}`, '#gantt .seg');
+await shot('metrics', '#/metrics?window=hour', '#metrics .chart canvas');
+await shot('alerts', '#/alerts', '#alerts li');
+await shot('health', '#/health', '#health li');
+await shot('narrow', '#/', '#active li', { width: 390, height: 844 });
 await browser.close();
 await engine.stop();
 await app.stop();

@@ -34,10 +34,11 @@ const NOW = `query OverviewNow($first: Int, $after: String) {
   systemMetrics { queueDepth activeExecutions oldestQueuedAgeMs checkedAt }
   health { status checkedAt components { component status message since checkedAt } }
   alerts(status: [FIRING], first: 5) { edges { node { id rule severity message namespace workflow } } }
-  executions(first: $first, after: $after, filter: { status: [QUEUED, RUNNING, WAITING_APPROVAL] }) {
+  executions(first: $first, after: $after, filter: { status: [RUNNING, WAITING_APPROVAL] }) {
     edges { node { id workflow externalId namespace status progress { ${PROGRESS_FIELDS} } } }
     pageInfo { hasNextPage endCursor }
   }
+  queued: executions(first: 5, filter: { status: [QUEUED] }) { edges { node { id workflow externalId namespace status progress { ${PROGRESS_FIELDS} } } } }
 }`;
 
 export function Overview() {
@@ -61,6 +62,7 @@ export function Overview() {
   const s = data.systemMetrics;
   const buckets: Json[] = day.metricsTimeseries;
   const rows: Json[] = data.executions.edges.map((e: Json) => e.node);
+  const queued: Json[] = data.queued.edges.map((e: Json) => e.node);
   return html`<div class="grid">
     <div class="stack">
       <section>
@@ -82,11 +84,17 @@ export function Overview() {
         <p class="small"><a href=${href('metrics')}>More metrics ›</a></p>
       </section>
       <section>
-        <h2>Active executions (<span id="active-count">${s.activeExecutions}</span>)</h2>
+        <h2>Running (<span id="running-count">${s.activeExecutions - s.queueDepth}</span>)</h2>
         <ul id="active">
           ${rows.length ? rows.map((e) => html`<${ExecutionRow} key=${e.id} e=${e} />`) : html`<li class="empty">No execution is running.</li>`}
         </ul>
         ${pages.pager(data.executions.pageInfo)}
+      </section>
+      <section>
+        <h2>Queued (<span id="queued-count">${s.queueDepth}</span>) <a class="small" href=${href('executions', { status: 'QUEUED' })}>all ›</a></h2>
+        <ul id="queued">
+          ${queued.length ? queued.map((e) => html`<${ExecutionRow} key=${e.id} e=${e} />`) : html`<li class="empty">Nothing is waiting.</li>`}
+        </ul>
       </section>
     </div>
     <div class="stack">
