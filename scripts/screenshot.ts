@@ -2,7 +2,7 @@
  * Takes docs/dashboard-*.png: each view of the dashboard while the demo engine runs (Debian's
  * Chromium), and a narrow (390 px) overview. DEMO_SECONDS (default 40) of demo traffic first.
  */
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { buildApp } from '../src/app.js';
 import { createRunwatchClient } from '../src/client/index.js';
 import { loadConfig } from '../src/config.js';
@@ -21,7 +21,7 @@ const errors: string[] = [];
 
 /** Each view in a page of its own, so its first paint is its own. */
 async function shot(name: string, hash: string, ready: string, viewport = { width: 1280, height: 860 }) {
-  const page = await browser.newPage({ viewport, deviceScaleFactor: viewport.width < 500 ? 2 : 1 });
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   await page.goto(`${origin}${hash}`);
@@ -31,21 +31,20 @@ async function shot(name: string, hash: string, ready: string, viewport = { widt
   await page.waitForTimeout(1_500); // charts and live rows settle
   await page.screenshot({ path: new URL(`../docs/dashboard-${name}.png`, import.meta.url).pathname, fullPage: true });
   console.log(`docs/dashboard-${name}.png written`);
-  return page;
+  await page.close();
 }
 
-const overview = await shot('overview', '#/', '#active li');
+await shot('overview', '#/', '#active li');
 await shot('executions', '#/executions', '#executions tbody tr');
 // An execution with a retried step shows best what the timeline draws; else the newest one.
-const retried = await overview.evaluate(async () => {
-  const response = await fetch('/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ executions(first: 200) { edges { node { id steps { attempt } } } } }' }),
-  });
-  const nodes = (await response.json()).data.executions.edges.map((e: { node: { id: string; steps: { attempt: number }[] } }) => e.node);
-  return (nodes.find((n: { steps: { attempt: number }[] }) => n.steps.some((s) => s.attempt > 1)) ?? nodes[0]).id as string;
+const response = await fetch(`${origin}graphql`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ query: '{ executions(first: 200) { edges { node { id steps { attempt } } } } }' }),
 });
+type Listed = { data: { executions: { edges: { node: { id: string; steps: { attempt: number }[] } }[] } } };
+const nodes = ((await response.json()) as Listed).data.executions.edges.map((e) => e.node);
+const retried = (nodes.find((n) => n.steps.some((s) => s.attempt > 1)) ?? nodes[0]!).id;
 await shot('execution', `#/executions/${encodeURIComponent(retried)}`, '#gantt .seg');
 await shot('metrics', '#/metrics?window=hour', '#metrics .chart canvas');
 await shot('alerts', '#/alerts', '#alerts li');

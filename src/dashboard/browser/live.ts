@@ -42,7 +42,8 @@ export interface Loaded<T> {
 
 /**
  * Data a view shows: read on mount, after every reconnect, every `pollMs`, and (at most every
- * 150 ms) after any event `when` selects. Answers that arrive out of order are dropped.
+ * 150 ms) after any event `when` selects. One read at a time: asked again meanwhile, it reads once
+ * more when the current read ends, so a busy feed never piles reads up on a slow server.
  */
 export function useData<T>(load: () => Promise<T>, deps: unknown[], options: { pollMs?: number; when?: (event: Json) => boolean } = {}): Loaded<T> {
   const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
@@ -52,15 +53,25 @@ export function useData<T>(load: () => Promise<T>, deps: unknown[], options: { p
   const runRef = useRef<() => void>(() => {});
   useEffect(() => {
     let alive = true;
-    let sequence = 0;
-    let shown = 0;
+    let reading = false;
+    let again = false;
     let timer: number | null = null;
     const run = () => {
-      const mine = ++sequence;
-      latest.current.load().then(
-        (data) => alive && mine > shown && ((shown = mine), setState({ data, error: null })),
-        (error: Error) => alive && mine > shown && ((shown = mine), setState((s) => ({ data: s.data, error: error.message }))),
-      );
+      if (reading) return void (again = true);
+      reading = true;
+      latest.current
+        .load()
+        .then(
+          (data) => alive && setState({ data, error: null }),
+          (error: Error) => alive && setState((s) => ({ data: s.data, error: error.message })),
+        )
+        .finally(() => {
+          reading = false;
+          if (again && alive) {
+            again = false;
+            run();
+          }
+        });
     };
     runRef.current = run;
     run();
