@@ -119,6 +119,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     logger,
     clock,
     repository,
+    readFromReplicas: database.readFromReplicas,
     executions,
     bus,
     health,

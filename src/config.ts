@@ -40,6 +40,17 @@ const settings = {
   database: {
     url: env('DATABASE_URL', z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional()),
     poolSize: env('DATABASE_POOL_SIZE', positiveInt.default(10)),
+    /** Read replicas of DATABASE_URL: see README "Read replicas". */
+    replicaUrls: env(
+      'DATABASE_REPLICA_URL',
+      z
+        .string()
+        .transform((v) => v.split(',').map((url) => url.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'each replica must be a postgres:// or postgresql:// URL')))
+        .default([]),
+    ),
+    replicaMaxLagMs: env('DATABASE_REPLICA_MAX_LAG_MS', positiveInt.default(5_000)),
+    replicaCheckMs: env('DATABASE_REPLICA_CHECK_MS', positiveInt.default(1_000)),
     dataDir: env('DATA_DIR', z.string().min(1).default('./.runwatch/data')),
   },
   log: {
@@ -159,6 +170,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       }),
     );
   const config = read(settings) as Config;
+  if (config.database.replicaUrls?.length && !config.database.url) {
+    problems.push('DATABASE_REPLICA_URL: read replicas need DATABASE_URL (their primary); the embedded PGlite database has none');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { ANONYMOUS, type Authenticator, type Principal, type RateLimiter } from './auth/auth.js';
 import type { ApiKeyService } from './auth/keys.js';
 import type { Config } from './config.js';
+import type { Database } from './db/client.js';
 import type { NamespaceScope, Repository } from './db/repository.js';
 import type { AlertRow, DeliveryRow, EventRow, ExecutionRow, ReceiverRow, StepRow } from './db/schema.js';
 import type { Logger } from './logger.js';
@@ -24,6 +25,8 @@ export interface Services {
   logger: Logger;
   clock: Clock;
   repository: Repository;
+  /** Runs a read-only operation with its reads on the read replicas (the primary without any). */
+  readFromReplicas: Database['readFromReplicas'];
   executions: ExecutionService;
   bus: EventBus;
   live: LiveFeedOptions;

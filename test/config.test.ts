@@ -66,6 +66,16 @@ describe('loadConfig', () => {
     expect(error.problems.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgres/);
   });
 
+  it('reads read replicas, comma-separated, and refuses them without DATABASE_URL (PGlite has none)', () => {
+    const replicaUrls = ['postgres://db-replica-1/runwatch', 'postgres://db-replica-2/runwatch'];
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/runwatch', DATABASE_REPLICA_URL: `${replicaUrls[0]}, ${replicaUrls[1]}` });
+    expect(config.database).toMatchObject({ replicaUrls, replicaMaxLagMs: 5_000 });
+    expect(configError({ DATABASE_REPLICA_URL: replicaUrls[0] }).problems).toEqual([
+      'DATABASE_REPLICA_URL: read replicas need DATABASE_URL (their primary); the embedded PGlite database has none',
+    ]);
+    expect(configError({ DATABASE_URL: 'postgres://db/runwatch', DATABASE_REPLICA_URL: 'db-replica' }).message).toContain('DATABASE_REPLICA_URL');
+  });
+
   it.each([['-1'], ['65536'], ['80.5']])('rejects PORT=%s', (port) => {
     expect(configError({ PORT: port }).message).toContain('PORT');
   });

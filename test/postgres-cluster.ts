@@ -11,6 +11,8 @@ export interface PostgresCluster {
   /** A fast shutdown: sessions are terminated, new connections refused. */
   stop(): void;
   destroy(): void;
+  /** A streaming replica of this (running) cluster: `pg_basebackup -R` into a folder and onto a port of its own; not started yet. */
+  replica(): Promise<PostgresCluster>;
 }
 
 const binDir = () => {
@@ -41,13 +43,21 @@ function run(binary: string, args: string[]) {
   else execFileSync(command[0]!, command.slice(1), { stdio: 'pipe' });
 }
 
-export async function createPostgresCluster(): Promise<PostgresCluster> {
+/** A folder the postgres user may write, and a free port. */
+async function place() {
   const dir = mkdtempSync(join(tmpdir(), 'runwatch-pg-'));
   chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  return { dir, data: join(dir, 'data'), port: await freePort() };
+}
+
+export async function createPostgresCluster(): Promise<PostgresCluster> {
+  const where = await place();
+  run('initdb', ['-D', where.data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  return cluster(where);
+}
+
+function cluster({ dir, data, port }: Awaited<ReturnType<typeof place>>): PostgresCluster {
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c wal_level=replica`;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     start: () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']),
@@ -59,6 +69,12 @@ export async function createPostgresCluster(): Promise<PostgresCluster> {
         /* not running */
       }
       rmSync(dir, { recursive: true, force: true });
+    },
+    async replica() {
+      const copy = await place();
+      // initdb's trust rules let local replication connections in; a fast checkpoint starts the copy at once.
+      run('pg_basebackup', ['-D', copy.data, '-R', '-X', 'stream', '-c', 'fast', '--no-sync', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres']);
+      return cluster(copy);
     },
   };
 }

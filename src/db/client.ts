@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGlite } from '@electric-sql/pglite';
 
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -11,6 +12,7 @@ import { migrationsFolder } from '../paths.js';
 import { StartupError } from '../startup.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { openPglite } from './pglite.js';
+import { openReplicas, type ReplicaStatus, type Replicas } from './replicas.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -52,6 +54,16 @@ export interface Database {
   dataDirLock: DataDirLock | null;
   /** A session-held advisory lock (one session per key, opened on first use, closed with the database); PGlite's process always holds it. */
   sessionLock(key: number): SessionLock;
+  /**
+   * Runs `work` with its reads (statements outside transactions) sent to a read replica within
+   * DATABASE_REPLICA_MAX_LAG_MS, where there is one. Its first transaction or other write sends
+   * everything after it to the primary, so a read after a write sees the write.
+   */
+  readFromReplicas<T>(work: () => T): T;
+  /** Runs `work` on the primary, also inside `readFromReplicas`: reads that describe the primary itself. */
+  readFromPrimary<T>(work: () => T): T;
+  /** The read replicas, for health; empty without any. */
+  replicas(): ReplicaStatus[];
   ping(): Promise<number>;
   close(): Promise<void>;
 }
@@ -60,6 +72,10 @@ export interface DatabaseOptions {
   url?: string;
   dataDir: string;
   poolSize: number;
+  /** Read replicas of `url` (DATABASE_REPLICA_URL), skipped while further behind than `replicaMaxLagMs`. */
+  replicaUrls?: readonly string[];
+  replicaMaxLagMs?: number;
+  replicaCheckMs?: number;
   /** How long opening a connection may take before its statements fail. */
   connectTimeoutMs: number;
   logger: Logger;
@@ -100,6 +116,13 @@ export function databaseUnreachable(error: unknown): boolean {
 
 const MIGRATION_LOCK = 7_240_611;
 
+/** Whether the current operation's reads may go to a replica: set by `readFromReplicas`, cleared by its first write. */
+const readRoute = new AsyncLocalStorage<{ replicas: boolean }>();
+const routing = {
+  readFromReplicas: <T>(work: () => T) => readRoute.run({ replicas: true }, work),
+  readFromPrimary: <T>(work: () => T) => readRoute.run({ replicas: false }, work),
+};
+
 /** Opens the database (postgres.js when a URL is given, PGlite otherwise) and applies migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const statements: Database['statements'] = { count: 0 };
@@ -115,14 +138,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await migrateWithLock(options.url).catch((error: unknown) => {
       throw unusableDatabase(options.url!, error) ?? error;
     });
-    const client = postgres(options.url, {
-      max: options.poolSize,
-      backoff: reconnectDelaySeconds,
-      connect_timeout: options.connectTimeoutMs / 1000,
-      onnotice: () => {},
-      connection: { application_name: 'runwatch' },
-    });
-    const driver = driverClient(client);
+    const connect = (url: string) =>
+      postgres(url, {
+        max: options.poolSize,
+        backoff: reconnectDelaySeconds,
+        connect_timeout: options.connectTimeoutMs / 1000,
+        onnotice: () => {},
+        connection: { application_name: 'runwatch' },
+      });
+    const client = connect(options.url);
+    const replicas = options.replicaUrls?.length
+      ? await openReplicas(client, { urls: options.replicaUrls, maxLagMs: options.replicaMaxLagMs ?? 5_000, checkMs: options.replicaCheckMs ?? 1_000, connect, logger: options.logger })
+      : null;
+    const driver = driverClient(client, undefined, replicas);
     const db = drizzlePostgres(driver, { schema, logger }) as unknown as Db;
     const sessions: postgres.Sql[] = [];
     log.info({ driver: 'postgres' }, 'database ready');
@@ -146,8 +174,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         sessions.push(session);
         return { hold: () => holdAdvisoryLock(session, key) };
       },
+      ...routing,
+      replicas: () => replicas?.status() ?? [],
       ping: () => timed(() => client`select 1`),
       close: async () => {
+        await replicas?.close();
         await Promise.all(sessions.map((session) => session.end({ timeout: 5 })));
         await client.end({ timeout: 5 });
       },
@@ -173,6 +204,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     notifications: null,
     dataDirLock,
     sessionLock: () => ({ hold: async () => true }),
+    ...routing,
+    replicas: () => [],
     ping: () => timed(() => pglite.query('select 1')),
     close: async () => {
       await pglite.close();
@@ -202,27 +235,41 @@ const MAX_PREPARED_PARAMETERS = 16;
  *   already been rejected, and Postgres rolled it back when the session ended.
  * - A statement outside a transaction that met a terminated session is retried, at most twice
  *   (`retryIfTerminated`).
+ * - Reads inside `readFromReplicas` go to a replica (`replicaForRead`); one the replica cannot
+ *   answer now (unreachable, or cancelled by a conflict with its replay) is sent to the primary.
  */
-function driverClient(client: postgres.Sql, transaction?: { connectionLost: boolean }): postgres.Sql {
+function driverClient(client: postgres.Sql, transaction?: { connectionLost: boolean }, replicas?: Replicas | null): postgres.Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'unsafe') {
         return (query: string, parameters: unknown[] = [], options: postgres.UnsafeQueryOptions = {}) => {
-          const run = () => target.unsafe(query, parameters as never, { ...options, prepare: parameters.length <= MAX_PREPARED_PARAMETERS });
+          const run = (sql: postgres.Sql) => sql.unsafe(query, parameters as never, { ...options, prepare: parameters.length <= MAX_PREPARED_PARAMETERS });
           if (transaction?.connectionLost) {
             const lost = () => Promise.reject(Object.assign(new Error('The transaction\'s connection was closed'), { code: 'CONNECTION_CLOSED' }));
             return { then: (resolve: never, reject: never) => lost().then(resolve, reject), values: lost };
           }
-          if (transaction) return run();
+          if (transaction) return run(target);
+          const replica = replicaForRead(query, replicas);
+          const send = <T>(execute: (sql: postgres.Sql) => PromiseLike<T>): Promise<T> => {
+            const onPrimary = () => retryIfTerminated(query, () => execute(target));
+            if (!replica) return onPrimary();
+            return Promise.resolve(execute(replica)).catch((error: unknown) => {
+              const conflict = (error as { code?: string }).code === '40001';
+              if (!conflict && !databaseUnreachable(error)) throw error;
+              if (!conflict) replicas!.unreachable(replica, error as Error);
+              return onPrimary();
+            });
+          };
           // Drizzle awaits the query or its `.values()`; postgres.js runs it only then.
           return {
-            then: (resolve: never, reject: never) => retryIfTerminated(query, run).then(resolve, reject),
-            values: () => retryIfTerminated(query, () => run().values()),
+            then: (resolve: never, reject: never) => send(run).then(resolve, reject),
+            values: () => send((sql) => run(sql).values()),
           };
         };
       }
       if (property === 'begin') {
         return (...args: unknown[]) => {
+          readsOnPrimaryFromNow();
           const body = args.pop() as (tx: postgres.Sql) => Promise<unknown>;
           const transaction = { connectionLost: false };
           const result = (target.begin as (...a: unknown[]) => Promise<unknown>)(...args, (tx: postgres.Sql) =>
@@ -239,6 +286,29 @@ function driverClient(client: postgres.Sql, transaction?: { connectionLost: bool
       return Reflect.get(target, property, receiver);
     },
   });
+}
+
+const PLAIN_READ = /^\s*(select|with)\b/i;
+const WRITES = /\b(insert|update|delete|nextval|setval)\b/i;
+
+/**
+ * The replica for a statement outside a transaction, when the operation may read from one and the
+ * statement is a plain read; any other statement is a write, and the operation's later reads go to
+ * the primary. Null: the primary.
+ */
+function replicaForRead(query: string, replicas: Replicas | null | undefined): postgres.Sql | null {
+  const route = readRoute.getStore();
+  if (!replicas || !route?.replicas) return null;
+  if (!PLAIN_READ.test(query) || WRITES.test(query)) {
+    route.replicas = false;
+    return null;
+  }
+  return replicas.pick();
+}
+
+function readsOnPrimaryFromNow() {
+  const route = readRoute.getStore();
+  if (route) route.replicas = false;
 }
 
 /**

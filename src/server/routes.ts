@@ -46,7 +46,7 @@ export function httpRoutes(parts: RouteParts): Route[] {
     {
       path: '/metrics',
       methods: READ,
-      handle: (req, res) => void answer(res, log, METRICS_FAILED, () => scrape(parts.guard, prometheus, req, res)),
+      handle: (req, res) => void answer(res, log, METRICS_FAILED, () => scrape(parts, prometheus, req, res)),
     },
     { path: '/healthz', handle: (req, res) => void parts.yoga.requestListener(req, res) },
     {
@@ -76,14 +76,14 @@ export function routeRequests(routes: readonly Route[]) {
   };
 }
 
-async function scrape(guard: HttpGuard, prometheus: PrometheusExporter, req: IncomingMessage, res: ServerResponse) {
+async function scrape({ guard, database }: RouteParts, prometheus: PrometheusExporter, req: IncomingMessage, res: ServerResponse) {
   const principal = await guard(req, res);
   if (!principal) return; // the guard has answered (401, 429)
   if (!hasScope(principal, 'read')) {
     res.writeHead(403, { 'content-type': 'text/plain' }).end('the API key needs the read scope\n');
     return;
   }
-  const text = await prometheus.scrape(principal.namespaces);
+  const text = await database.readFromReplicas(() => prometheus.scrape(principal.namespaces));
   res.writeHead(200, { 'content-type': prometheus.contentType }).end(text);
 }
 

@@ -10,6 +10,7 @@ import { GRAPHIQL_OPTIONS, renderGraphiQL } from './graphiql.js';
 import { useCompiledExecution } from './plugins/compiled-execution.js';
 import { maskError, useStableErrorCodes } from './plugins/errors.js';
 import { useQueryLimits } from './plugins/limits.js';
+import { useReplicaReads } from './plugins/replica-reads.js';
 import { useSharedSubscriptionResults } from './plugins/shared-subscriptions.js';
 
 /** What the HTTP guard or a WebSocket's connection_init puts in Yoga's server context. */
@@ -21,7 +22,8 @@ export interface ServerContext {
 
 /**
  * Yoga for `/graphql` over HTTP and SSE, and the envelop that graphql-ws runs operations through:
- * the schema, the plugins (stable codes, shared subscription results, compiled execution, limits),
+ * the schema, the plugins (stable codes, shared subscription results, compiled execution, queries
+ * on the read replicas, limits),
  * CORS, GraphiQL, a context per operation and error masking.
  */
 export function createGraphQLServer(services: Services) {
@@ -47,6 +49,7 @@ export function createGraphQLServer(services: Services) {
       useStableErrorCodes(),
       useSharedSubscriptionResults(mask),
       useCompiledExecution(),
+      useReplicaReads(services.readFromReplicas),
       useQueryLimits(config.limits, () => introspectionEnabled(config, authenticator.anonymousMode)),
     ],
     context: ({ principal }: ServerContext) => {

@@ -1,7 +1,8 @@
 /**
- * The system's health: five components checked in order, cached for HEALTH_CACHE_MS so that a burst
- * of reads costs one check. GET /health, the `health` query and subscription and every alert round
- * read it here. The database comes first: while it is unreachable the others are unknown.
+ * The system's health: five components (six with read replicas) checked in order, cached for
+ * HEALTH_CACHE_MS so that a burst of reads costs one check. GET /health, the `health` query and
+ * subscription and every alert round read it here. The database comes first: while it is
+ * unreachable the others are unknown.
  */
 import type { Config } from '../config.js';
 import { lastRound } from '../db/alerts.js';
@@ -21,7 +22,7 @@ export interface LiveStatus {
 interface Deps {
   database: Database;
   clock: Clock;
-  config: Pick<Config, 'health' | 'alerts'>;
+  config: Pick<Config, 'health' | 'alerts' | 'database'>;
   live: LiveStatus;
 }
 
@@ -34,6 +35,8 @@ type CheckDeps = Deps & { startedAt: Date };
 interface HealthComponent {
   name: string;
   check(deps: CheckDeps, now: Date): Promise<Reading>;
+  /** Whether this instance reports it (all when omitted). */
+  reported?(deps: Deps): boolean;
 }
 
 async function checkDatabase({ database, config }: Deps): Promise<Reading> {
@@ -82,6 +85,24 @@ async function checkEvents({ database, config, live }: Deps, now: Date): Promise
   return { status, message: parts.filter(Boolean).join(', '), latencyMs, observedValue: heldMs, threshold: heldBackThreshold };
 }
 
+/** Each read replica's lag; one skipped (lagging past DATABASE_REPLICA_MAX_LAG_MS, unreachable) leaves its reads to the primary. */
+async function checkReplicas({ database, config }: Deps): Promise<Reading> {
+  const replicas = database.replicas();
+  const skipped = replicas.filter((replica) => !replica.serving);
+  const lags = replicas.flatMap((replica) => (replica.lagMs === null ? [] : [replica.lagMs]));
+  const describe = (replica: (typeof replicas)[number]) =>
+    replica.serving ? `${replica.name} lag ${formatDuration(replica.lagMs ?? 0)}` : `${replica.name} skipped (${replica.problem})`;
+  const message =
+    replicas.map(describe).join('; ') +
+    (skipped.length === replicas.length ? '; every read on the primary' : skipped.length > 0 ? '; its reads on the other replicas' : '');
+  return {
+    status: skipped.length > 0 ? 'DEGRADED' : 'HEALTHY',
+    message,
+    observedValue: lags.length > 0 ? Math.max(...lags) : null,
+    threshold: config.database.replicaMaxLagMs,
+  };
+}
+
 /**
  * The last round by any instance, and who leads. An instance with MONITOR_ENABLED=false cannot
  * tell whether another one is meant to evaluate, so without recent rounds it says DEGRADED (not
@@ -107,6 +128,7 @@ async function checkMonitor({ database, config, startedAt }: CheckDeps, now: Dat
 /** The components in the order they are reported; the database's, which the others need, first. */
 const COMPONENTS: readonly [HealthComponent, ...HealthComponent[]] = [
   { name: 'database', check: checkDatabase },
+  { name: 'replicas', check: checkReplicas, reported: ({ database }) => database.replicas().length > 0 },
   { name: 'engine', check: checkEngine },
   { name: 'queue', check: checkQueue },
   { name: 'events', check: checkEvents },
@@ -119,6 +141,8 @@ export const databaseUnreachable = (health: SystemHealth) => health.components[0
 /** Checks the components, caches the result for a short time and tells when it changes. */
 export function createHealthService(deps: Deps) {
   const checkDeps: CheckDeps = { ...deps, startedAt: deps.clock.now() };
+  const [first, ...others] = COMPONENTS;
+  const dependent = others.filter((c) => c.reported?.(deps) ?? true);
   const since = new Map<string, { status: ComponentHealth['status']; since: Date }>();
   let cached: { health: SystemHealth; at: number } | null = null;
   let checking: Promise<SystemHealth> | null = null;
@@ -132,7 +156,6 @@ export function createHealthService(deps: Deps) {
 
   async function check(): Promise<SystemHealth> {
     const now = deps.clock.now();
-    const [first, ...dependent] = COMPONENTS;
     const database = component(first.name, await first.check(checkDeps, now), now);
     const components = [database];
     for (const { name, check } of dependent) {
@@ -148,7 +171,8 @@ export function createHealthService(deps: Deps) {
   /** The latest health, at most HEALTH_CACHE_MS old; a burst of reads costs one check. */
   function current(): Promise<SystemHealth> {
     if (cached && Date.now() - cached.at < deps.config.health.cacheMs) return Promise.resolve(cached.health);
-    checking ??= check()
+    // Shared by every reader and about the primary itself (held-back events need its snapshot).
+    checking ??= deps.database.readFromPrimary(check)
       .then((result) => {
         cached = { health: result, at: Date.now() };
         return result;
