@@ -18,8 +18,19 @@ import {
   StartStep,
 } from './documents.js';
 import { createExecution, runningExecution } from './fixtures.js';
+import { graphql } from './gql/index.js';
 import type { EventFilter, ExecutionFilter, ListEventsQuery, ListExecutionsQuery } from './gql/graphql.js';
 import { errorCodes, eventually, manualClock, startServer, type TestServer } from './harness.js';
+
+const NewestEvents = graphql(`
+  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {
+    events(filter: $filter, last: $last, first: $first) {
+      edges { node { id type execution { id workflow } step { id name } } }
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+    }
+  }
+`);
+const Viewer = graphql(`query Viewer { viewer { name scopes namespaces } }`);
 
 const clock = manualClock();
 let server: TestServer;
@@ -351,6 +362,47 @@ describe('events', () => {
       [executions[1]!.id, 'EXECUTION_COMPLETED', 8],
     ]);
     expect(next.pageInfo).toEqual({ hasNextPage: false, endCursor: next.edges[0]!.cursor });
+  });
+
+  it('reads the newest events with `last`, in feed order, with their execution and step; a feed resumes from its endCursor', async () => {
+    const ns = 'events-last';
+    const execution = await runningExecution(server, { namespace: ns, stepCount: 1 });
+    const step = execution.steps[0]!.id;
+    await server.data(StartStep, { stepId: step });
+    await server.data(ReportStepProgress, { stepId: step, percent: 40 });
+    const whole = await eventsOnceVisible({ namespace: ns }, 4);
+
+    const { events } = await server.data(NewestEvents, { filter: { namespace: ns }, last: 2 });
+    expect(events.edges.map((e) => e.node.id)).toEqual(whole.slice(-2).map((e) => e.id));
+    expect(events.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false, endCursor: whole.at(-1)!.cursor });
+    expect(events.edges.map((e) => [e.node.type, e.node.execution?.workflow, e.node.step?.name])).toEqual([
+      ['STEP_STARTED', execution.workflow, 's0'],
+      ['STEP_PROGRESS', execution.workflow, 's0'],
+    ]);
+    const all = await server.data(NewestEvents, { filter: { namespace: ns }, last: 10 });
+    expect(all.events.edges).toHaveLength(4);
+    expect(all.events.pageInfo.hasPreviousPage).toBe(false);
+    expect(all.events.edges[0]!.node.step).toBeNull();
+    expect(errorCodes(await server.request(NewestEvents, { last: 2, first: 2 }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await server.request(NewestEvents, { last: 501 }))).toEqual(['BAD_USER_INPUT']);
+
+    // What is written after the page arrives through a feed started from its endCursor.
+    const feed = server.wsClient().iterate({
+      query: 'subscription($after: String, $filter: EventFilter) { events(after: $after, filter: $filter) { type seq } }',
+      variables: { after: events.pageInfo.endCursor, filter: { namespace: ns } },
+    });
+    await server.data(CompleteStep, { stepId: step });
+    const first = await feed.next();
+    expect((first.value as { data: { events: { type: string } } }).data.events.type).toBe('STEP_COMPLETED');
+    await feed.return?.();
+  });
+});
+
+describe('viewer', () => {
+  it('tells the caller its scopes (anonymous on loopback: all of them)', async () => {
+    const { viewer } = await server.data(Viewer, undefined as never);
+    expect(viewer.scopes.sort()).toEqual(['ADMIN', 'ALERTS_WRITE', 'INGEST', 'READ']);
+    expect(viewer.namespaces).toBeNull();
   });
 });
 

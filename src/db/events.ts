@@ -61,8 +61,11 @@ export function eventReads(db: Db) {
       );
     },
 
-    /** The stable part of the event log after `after`, in feed order. */
-    listEvents(filter: EventFilter, scope: NamespaceScope, after: EventPosition | null, limit: number) {
+    /**
+     * The stable part of the event log after `after`, in feed order; `newest`: the last `limit` of
+     * it instead of the first (still returned in feed order).
+     */
+    async listEvents(filter: EventFilter, scope: NamespaceScope, after: EventPosition | null, limit: number, newest = false) {
       const values = {
         scope: scopeValue(scope),
         namespace: filter.namespace || undefined,
@@ -71,7 +74,7 @@ export function eventReads(db: Db) {
         ...positionValues(after),
         limit,
       };
-      return eventRows(db, 'listEvents', values, () =>
+      const rows = await eventRows(db, newest ? 'listNewestEvents' : 'listEvents', values, () =>
         db
           .select()
           .from(events)
@@ -85,9 +88,10 @@ export function eventReads(db: Db) {
               after === null ? undefined : afterPosition,
             ),
           )
-          .orderBy(asc(events.txId), asc(events.id))
+          .orderBy(...(newest ? [desc(events.txId), desc(events.id)] : [asc(events.txId), asc(events.id)]))
           .limit(value('limit')),
       );
+      return newest ? rows.reverse() : rows;
     },
 
     /** The position of the newest stable event, where a feed that starts "now" begins. */

@@ -53,7 +53,17 @@ function requireUnrestrictedAdmin(ctx: Context) {
 
 const adminOnly = { skipTypeScopes: true, authScopes: { admin: true } } as const;
 
+const ViewerRef = builder.objectRef<Context['principal']>('Viewer').implement({
+  description: 'The caller: what its key may do, so a client can offer only the actions that would succeed.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    scopes: t.field({ type: [ApiKeyScopeEnum], description: 'As granted; admin implies every other scope.', resolve: (p) => [...p.scopes] }),
+    namespaces: t.exposeStringList('namespaces', { nullable: true, description: 'null: every namespace.' }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  viewer: t.field({ type: ViewerRef, description: 'The key this request authenticated with.', resolve: (_root, _args, ctx) => ctx.principal }),
   apiKeys: t.field({
     ...adminOnly,
     type: [ApiKeyRef],

@@ -4,6 +4,7 @@ import { decodeEventCursor, encodeEventCursor } from '../domain/cursors.js';
 import { EVENT_TYPES } from '../domain/lifecycle.js';
 import type { Context } from '../context.js';
 import { feedStart, liveEvents } from '../services/events.js';
+import { badInput } from '../errors.js';
 import { builder } from './builder.js';
 import { encodeGlobalId, parseId } from './ids.js';
 import { pageArgs, pageSize, toConnection } from './pagination.js';
@@ -65,12 +66,28 @@ export async function eventPage(ctx: Context, filter: EventFilter, first: number
   return toConnection(rows, limit, eventCursor, after);
 }
 
+/** The newest `last` events in feed order: a page to show on open, whose endCursor a feed resumes from. */
+async function newestEventPage(ctx: Context, filter: EventFilter, last: number, first: number | null | undefined, after: string | null | undefined) {
+  if (first != null || after != null) throw badInput('Pass either last, or first and after', { field: 'last' });
+  const limit = pageSize(last, ctx.services.config);
+  const rows = await ctx.services.repository.listEvents(filter, ctx.scope, null, limit + 1, true);
+  const page = toConnection(rows.slice(-limit), limit, eventCursor, null);
+  return { ...page, pageInfo: { ...page.pageInfo, hasNextPage: false, hasPreviousPage: rows.length > limit } };
+}
+
 builder.queryFields((t) => ({
   events: t.field({
     type: EventConnection,
-    description: 'The event log in feed order (oldest first); resume with `after`.',
-    args: { filter: t.arg({ type: EventFilterInput }), ...pageArgs },
-    resolve: (_root, args, ctx) => eventPage(ctx, toEventFilter(args.filter), args.first, args.after),
+    description: 'The event log in feed order (oldest first); resume with `after`. With `last`, the newest events instead (still oldest first).',
+    args: {
+      filter: t.arg({ type: EventFilterInput }),
+      ...pageArgs,
+      last: t.arg.int({ description: 'The newest this many events (at most 500), instead of first/after; hasPreviousPage says whether older ones exist.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      args.last != null
+        ? newestEventPage(ctx, toEventFilter(args.filter), args.last, args.first, args.after)
+        : eventPage(ctx, toEventFilter(args.filter), args.first, args.after),
   }),
 }));
 

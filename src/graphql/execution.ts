@@ -1,3 +1,4 @@
+import type DataLoader from 'dataloader';
 import type { ExecutionRow, StepRow } from '../db/schema.js';
 import { decodeExecutionCursor, encodeExecutionCursor } from '../domain/cursors.js';
 import { EXECUTION_STATUSES } from '../domain/lifecycle.js';
@@ -9,7 +10,7 @@ import { workflowKey, type ProgressReport } from '../services/progress.js';
 import { notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { abortable } from './live.js';
-import { eventPage, EventConnection } from './event.js';
+import { eventPage, EventConnection, EventRef } from './event.js';
 import { encodeGlobalId, parseId } from './ids.js';
 import { pageArgs, pageSize, toConnection } from './pagination.js';
 import { selectsField } from './selection.js';
@@ -186,6 +187,28 @@ ProgressRef.implement({
 });
 
 export const ExecutionConnection = builder.connectionObject({ type: ExecutionRef, name: 'ExecutionConnection' });
+
+/**
+ * A feed's context lives as long as its subscription, so these reads are batched but not kept:
+ * a dashboard open for days would otherwise cache every execution it ever saw.
+ */
+const loadUncached = <V>(loader: DataLoader<string, V>, key: string) => loader.load(key).finally(() => loader.clear(key));
+
+// So a feed reads as sentences ("deploy: step build failed") without a query per event.
+builder.objectFields(EventRef, (t) => ({
+  execution: t.field({
+    type: ExecutionRef,
+    nullable: true,
+    description: 'The execution it belongs to; null for SYSTEM_* events.',
+    resolve: (event, _a, ctx) => (event.executionId ? loadUncached(ctx.loaders.execution, event.executionId) : null),
+  }),
+  step: t.field({
+    type: StepRef,
+    nullable: true,
+    description: 'The step it is about, as it is now (its attempt then is in data.attempt).',
+    resolve: (event, _a, ctx) => (event.stepId ? loadUncached(ctx.loaders.step, event.stepId) : null),
+  }),
+}));
 
 const ExecutionFilterInput = builder.inputType('ExecutionFilter', {
   fields: (t) => ({

@@ -26,6 +26,7 @@ type Documents = {
     "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n": typeof types.BreachEventsDocument,
     "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }": typeof types.ResolveGroupedDocument,
     "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": typeof types.BrowserAlertsDocument,
+    "query BrowserSilences { silences(state: [ACTIVE]) { edges { node { id comment matchers { label value } } } } }": typeof types.BrowserSilencesDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": typeof types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": typeof types.ExecutionFieldsFragmentDoc,
     "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": typeof types.StepFieldsFragmentDoc,
@@ -106,6 +107,8 @@ type Documents = {
     "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": typeof types.PromStartDocument,
     "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": typeof types.PromCompleteDocument,
     "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": typeof types.PromFailDocument,
+    "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.NewestEventsDocument,
+    "query Viewer { viewer { name scopes namespaces } }": typeof types.ViewerDocument,
     "\n  query TransitionsSnapshot($id: ID!) {\n    execution(id: $id) {\n      id status error queuedAt startedAt finishedAt\n      steps { id status attempt progressPercent message error startedAt finishedAt }\n      events(first: 500) { edges { node { seq type stepId } } pageInfo { hasNextPage } }\n    }\n  }\n": typeof types.TransitionsSnapshotDocument,
     "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": typeof types.TransitionsCountExecutionsDocument,
 };
@@ -122,6 +125,7 @@ const documents: Documents = {
     "\n  query BreachEvents($types: [EventType!]) { events(filter: { namespace: \"storm\", types: $types }, first: 500) { edges { node { executionId type } } } }\n": types.BreachEventsDocument,
     "mutation ResolveGrouped($id: ID!) { resolveAlert(id: $id) { id status } }": types.ResolveGroupedDocument,
     "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }": types.BrowserAlertsDocument,
+    "query BrowserSilences { silences(state: [ACTIVE]) { edges { node { id comment matchers { label value } } } } }": types.BrowserSilencesDocument,
     "\n  query DemoStatuses { executions(first: 500) { edges { node { status workflow steps { status attempt } } } } }\n": types.DemoStatusesDocument,
     "\n  fragment ExecutionFields on Execution {\n    id namespace workflow externalId status labels error createdAt queuedAt startedAt finishedAt\n    queueTimeMs durationMs slaMs timeoutMs slaViolated\n    steps { id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs }\n    progress {\n      executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n      progressPercent elapsedMs estimatedRemainingMs estimatedCompletion\n      currentStep { id name status }\n    }\n  }\n": types.ExecutionFieldsFragmentDoc,
     "\n  fragment StepFields on StepProgress {\n    id executionId position name type status progressPercent message attempt error startedAt finishedAt durationMs\n  }\n": types.StepFieldsFragmentDoc,
@@ -202,6 +206,8 @@ const documents: Documents = {
     "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": types.PromStartDocument,
     "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": types.PromCompleteDocument,
     "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": types.PromFailDocument,
+    "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.NewestEventsDocument,
+    "query Viewer { viewer { name scopes namespaces } }": types.ViewerDocument,
     "\n  query TransitionsSnapshot($id: ID!) {\n    execution(id: $id) {\n      id status error queuedAt startedAt finishedAt\n      steps { id status attempt progressPercent message error startedAt finishedAt }\n      events(first: 500) { edges { node { seq type stepId } } pageInfo { hasNextPage } }\n    }\n  }\n": types.TransitionsSnapshotDocument,
     "\n  query TransitionsCountExecutions {\n    executions(first: 500) { edges { node { id } } pageInfo { hasNextPage } }\n  }\n": types.TransitionsCountExecutionsDocument,
 };
@@ -268,6 +274,10 @@ export function graphql(source: "mutation ResolveGrouped($id: ID!) { resolveAler
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }"): (typeof documents)["query BrowserAlerts { alerts(first: 50) { edges { node { id rule status acknowledgedBy } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query BrowserSilences { silences(state: [ACTIVE]) { edges { node { id comment matchers { label value } } } } }"): (typeof documents)["query BrowserSilences { silences(state: [ACTIVE]) { edges { node { id comment matchers { label value } } } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -588,6 +598,14 @@ export function graphql(source: "mutation PromComplete($id: ID!) { completeExecu
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }"): (typeof documents)["mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Viewer { viewer { name scopes namespaces } }"): (typeof documents)["query Viewer { viewer { name scopes namespaces } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
