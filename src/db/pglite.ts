@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, openAsBlob } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -63,7 +63,9 @@ export async function ensureTemplate(migrate: Migrate, folder = pgliteTemplatesF
 /** The template, or none (initdb runs) when it cannot be stored, on a read-only install say. */
 async function template(migrate: Migrate, folder: string): Promise<Blob | undefined> {
   const file = await ensureTemplate(migrate, folder).catch(() => null);
-  return file ? openAsBlob(file) : undefined;
+  // Read now, not lazily (openAsBlob): another process making the same template renames a new file
+  // over it, and a lazy blob of the replaced file then fails with NotReadableError.
+  return file ? new Blob([await readFile(file)]) : undefined;
 }
 
 async function templateKey(): Promise<string> {
