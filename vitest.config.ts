@@ -2,6 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 const withPostgres = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL);
 
+/**
+ * Files whose behaviour does not depend on the driver (request parsing and limits, the access rules
+ * over the same SQL, the engine client, the demo's engine): run on PGlite only, to keep CI in budget.
+ */
+const driverIndependent = ['test/auth.test.ts', 'test/fuzz.test.ts', 'test/limits.test.ts', 'test/client.test.ts', 'test/demo.test.ts'];
+
 /** The same suite runs on PGlite always, and on real Postgres when a database URL is given. */
 export default defineConfig({
   // graphql 16 ships CJS (`main`) and ESM (`module`) builds. Node loads the CJS one for Yoga and Pothos,
@@ -24,7 +30,13 @@ export default defineConfig({
             // After the PGlite files, which run two at a time.
             {
               extends: true as const,
-              test: { name: 'postgres', env: { RUNWATCH_TEST_DRIVER: 'postgres' }, fileParallelism: false, sequence: { groupOrder: 1 } },
+              test: {
+                name: 'postgres',
+                env: { RUNWATCH_TEST_DRIVER: 'postgres' },
+                exclude: driverIndependent,
+                fileParallelism: false,
+                sequence: { groupOrder: 1 },
+              },
             },
           ]
         : []),
