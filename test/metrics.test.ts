@@ -35,7 +35,7 @@ const StepMetricsQuery = graphql(`
 const Timeseries = graphql(`
   query MetricsTimeseries($from: DateTime!, $to: DateTime!, $bucket: BucketSize!, $namespace: String, $exact: Boolean) {
     metricsTimeseries(from: $from, to: $to, bucket: $bucket, namespace: $namespace, exact: $exact) {
-      start end total completed failed timedOut p95Ms
+      start end total completed failed timedOut p50Ms p95Ms p99Ms
     }
   }
 `);
@@ -323,7 +323,7 @@ describe('metricsTimeseries', () => {
       const from = Math.max(t, start);
       const to = Math.min(t + size, end);
       const e = expected(from, to);
-      buckets.push({ start: iso(from), end: iso(to), total: e.total, completed: e.completed, failed: e.failed, timedOut: e.timedOut, p95Ms: e.duration.p95Ms });
+      buckets.push({ start: iso(from), end: iso(to), total: e.total, completed: e.completed, failed: e.failed, timedOut: e.timedOut, p50Ms: e.duration.p50Ms, p95Ms: e.duration.p95Ms, p99Ms: e.duration.p99Ms });
     }
     return buckets;
   }
@@ -336,23 +336,26 @@ describe('metricsTimeseries', () => {
     const exact = await server.data(Timeseries, { from: iso(start), to: iso(end), bucket: 'HOUR', namespace: 'm1', exact: true });
     const rollup = await server.data(Timeseries, { from: iso(start), to: iso(end), bucket: 'HOUR', namespace: 'm1' });
     for (const [i, w] of wanted.entries()) {
-      const { p95Ms, ...counts } = w;
+      const { p50Ms, p95Ms, p99Ms, ...counts } = w;
       expect(exact.metricsTimeseries[i]).toMatchObject(counts);
       expect(rollup.metricsTimeseries[i]).toMatchObject(counts);
-      if (p95Ms === null) {
-        expect(exact.metricsTimeseries[i]!.p95Ms).toBeNull();
-        expect(rollup.metricsTimeseries[i]!.p95Ms).toBeNull();
-      } else {
-        expect(exact.metricsTimeseries[i]!.p95Ms).toBeCloseTo(p95Ms, 6);
-        expect(Math.abs(rollup.metricsTimeseries[i]!.p95Ms! - p95Ms)).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND * p95Ms + 1e-9);
+      for (const [key, want] of [['p50Ms', p50Ms], ['p95Ms', p95Ms], ['p99Ms', p99Ms]] as const) {
+        if (want === null) {
+          expect(exact.metricsTimeseries[i]![key]).toBeNull();
+          expect(rollup.metricsTimeseries[i]![key]).toBeNull();
+        } else {
+          expect(exact.metricsTimeseries[i]![key]).toBeCloseTo(want, 6);
+          expect(Math.abs(rollup.metricsTimeseries[i]![key]! - want)).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND * want + 1e-9);
+        }
       }
     }
+    expect(wanted.filter((b) => b.p50Ms !== null && b.p99Ms !== null && b.p50Ms < b.p99Ms).length).toBeGreaterThan(10);
   });
 
   it('reads per-workflow hours when filtered by workflow, and they add up to the namespace hours', async () => {
     const metrics = server.app.services.metrics;
     const window = { from: new Date(base + 90_000), to: new Date(base + 2 * DAY - 30_000), bucket: 'HOUR' as const, namespace: 'm1', exact: false };
-    const counts = ({ p95Ms: _, ...rest }: { p95Ms: number | null }) => rest;
+    const counts = ({ p50Ms: _p50, p95Ms: _p95, p99Ms: _p99, ...rest }: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }) => rest;
     const all = await metrics.timeseries(window, null);
     const byWorkflow = await Promise.all(['alpha', 'beta'].map((workflow) => metrics.timeseries({ ...window, workflow }, null)));
     for (const [i, workflow] of ['alpha', 'beta'].entries()) {
@@ -371,7 +374,8 @@ describe('metricsTimeseries', () => {
     for (const exact of [true, false]) {
       const days = await server.data(Timeseries, { from: iso(start), to: iso(end), bucket: 'DAY', namespace: 'm1', exact });
       const wanted = expectedBuckets(start, end, DAY);
-      expect(days.metricsTimeseries.map(({ p95Ms: _, ...rest }) => rest)).toEqual(wanted.map(({ p95Ms: _, ...rest }) => rest));
+      const counts = ({ p50Ms: _p50, p95Ms: _p95, p99Ms: _p99, ...rest }: { p50Ms: unknown; p95Ms: unknown; p99Ms: unknown }) => rest;
+      expect(days.metricsTimeseries.map(counts)).toEqual(wanted.map(counts));
       expect(days.metricsTimeseries[0]!.start).toBe(iso(start));
       expect(days.metricsTimeseries.at(-1)!.end).toBe(iso(end));
     }

@@ -280,7 +280,9 @@ export async function exactBuckets(db: Db, w: Window, origin: number, sizeMs: nu
       count(*) filter (where ${executions.status} = 'COMPLETED')::int as completed,
       count(*) filter (where ${executions.status} = 'FAILED')::int as failed,
       count(*) filter (where ${executions.status} = 'TIMED_OUT')::int as timed_out,
-      percentile_cont(0.95) within group (order by ${executionDuration}) as p95
+      percentile_cont(0.5) within group (order by ${executionDuration}) as p50,
+      percentile_cont(0.95) within group (order by ${executionDuration}) as p95,
+      percentile_cont(0.99) within group (order by ${executionDuration}) as p99
     from ${executions}
     where ${inWindow(executions.createdAt, w)} and ${filtered(filter, scope, executions)}
     group by 1`);
@@ -290,7 +292,9 @@ export async function exactBuckets(db: Db, w: Window, origin: number, sizeMs: nu
     completed: int(row.completed),
     failed: int(row.failed),
     timedOut: int(row.timed_out),
+    p50Ms: num(row.p50),
     p95Ms: num(row.p95),
+    p99Ms: num(row.p99),
   }));
 }
 

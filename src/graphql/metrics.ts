@@ -110,7 +110,9 @@ MetricsBucketRef.implement({
     completed: t.exposeInt('completed'),
     failed: t.exposeInt('failed'),
     timedOut: t.exposeInt('timedOut'),
+    p50Ms: t.exposeFloat('p50Ms', { nullable: true, description: 'Median duration of the executions created in the bucket that finished.' }),
     p95Ms: t.exposeFloat('p95Ms', { nullable: true }),
+    p99Ms: t.exposeFloat('p99Ms', { nullable: true }),
   }),
 });
 

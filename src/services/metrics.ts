@@ -70,7 +70,9 @@ export interface MetricsBucket {
   completed: number;
   failed: number;
   timedOut: number;
+  p50Ms: number | null;
   p95Ms: number | null;
+  p99Ms: number | null;
 }
 
 export interface SystemMetrics {
@@ -150,14 +152,17 @@ function stepMetricsOf(type: string, c: StepCounts, duration: DurationSummary): 
   };
 }
 
-const bucketOf = (b: Window, c: Pick<ExecutionCounts, 'total' | 'completed' | 'failed' | 'timedOut'>, p95Ms: number | null): MetricsBucket => ({
+type BucketFigures = Pick<MetricsBucket, 'total' | 'completed' | 'failed' | 'timedOut' | 'p50Ms' | 'p95Ms' | 'p99Ms'>;
+const bucketOf = (b: Window, f: BucketFigures): MetricsBucket => ({
   start: b.from,
   end: b.to,
-  total: c.total,
-  completed: c.completed,
-  failed: c.failed,
-  timedOut: c.timedOut,
-  p95Ms,
+  total: f.total,
+  completed: f.completed,
+  failed: f.failed,
+  timedOut: f.timedOut,
+  p50Ms: f.p50Ms,
+  p95Ms: f.p95Ms,
+  p99Ms: f.p99Ms,
 });
 
 const windowOf = (options: MetricsServiceOptions, q: MetricsQuery) =>
@@ -241,16 +246,17 @@ async function timeseries(options: MetricsServiceOptions, query: MetricsQuery & 
   const origin = Math.floor(w.from.getTime() / size) * size;
   if (useExact(options, query, w)) {
     const byIndex = new Map((await reads.exactBuckets(options.db, w, origin, size, query, scope)).map((row) => [row.index, row]));
-    const none = { total: 0, completed: 0, failed: 0, timedOut: 0, p95Ms: null };
-    return buckets.map((b, i) => {
-      const row = byIndex.get(i) ?? none;
-      return bucketOf(b, row, row.p95Ms);
-    });
+    const none = { total: 0, completed: 0, failed: 0, timedOut: 0, p50Ms: null, p95Ms: null, p99Ms: null };
+    return buckets.map((b, i) => bucketOf(b, byIndex.get(i) ?? none));
   }
   const totals = buckets.map(() => new ExecutionTotals());
   const segments = buckets.flatMap((b) => decompose(b.from.getTime(), b.to.getTime()));
   await accumulateExecutions(options.db, segments, query, scope, (t) => totals[Math.floor((t - origin) / size)], false);
-  return buckets.map((b, i) => bucketOf(b, totals[i]!.counts, totals[i]!.duration.percentiles([0.95])[0] ?? null));
+  return buckets.map((b, i) => {
+    const { counts, duration } = totals[i]!;
+    const [p50Ms = null, p95Ms = null, p99Ms = null] = duration.percentiles([0.5, 0.95, 0.99]);
+    return bucketOf(b, { ...counts, p50Ms, p95Ms, p99Ms });
+  });
 }
 
 async function systemMetrics(options: MetricsServiceOptions, namespace: string | null, scope: NamespaceScope): Promise<SystemMetrics> {

@@ -21,7 +21,7 @@ const METRICS = `query MetricsView($from: DateTime!, $to: DateTime!, $bucket: Bu
     duration { ${STATS} } queueTime { ${STATS} }
     steps { type total completed failed skipped retries successRate firstAttemptSuccessRate duration { p50Ms p95Ms } }
   }
-  metricsTimeseries(from: $from, to: $to, bucket: $bucket, namespace: $namespace, workflow: $workflow) { start total completed failed timedOut p95Ms }
+  metricsTimeseries(from: $from, to: $to, bucket: $bucket, namespace: $namespace, workflow: $workflow) { start total completed failed timedOut p50Ms p95Ms p99Ms }
   systemMetrics(namespace: $namespace) { queueDepth activeExecutions oldestQueuedAgeMs }
 }`;
 
@@ -89,8 +89,12 @@ export function Metrics() {
       ]} />
     </section>
     <section>
-      <h2>Duration p95 per ${w.bucket.toLowerCase()}</h2>
-      <${Chart} x=${x} series=${[{ label: 'p95', color: '#58a6ff', values: buckets.map((b) => b.p95Ms), format: duration }]} />
+      <h2>Duration per ${w.bucket.toLowerCase()}</h2>
+      <${Chart} x=${x} series=${[
+        { label: 'p50', color: '#3fb950', values: buckets.map((b) => b.p50Ms), format: duration },
+        { label: 'p95', color: '#58a6ff', values: buckets.map((b) => b.p95Ms), format: duration },
+        { label: 'p99', color: '#bc8cff', values: buckets.map((b) => b.p99Ms), format: duration },
+      ]} />
       <p class="small">Over the whole window: p50 ${duration(m.duration.p50Ms)}, p95 ${duration(m.duration.p95Ms)}, p99 ${duration(m.duration.p99Ms)} (${m.duration.count} finished${m.exact ? ', exact' : ', from rollups'}).</p>
     </section>
     <section>
