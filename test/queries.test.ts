@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { GraphQLFormattedError } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId } from '../src/graphql/ids.js';
+import { encodeGlobalId, parseId } from '../src/graphql/ids.js';
 import {
   ActiveExecutions,
   CancelExecution,
@@ -395,6 +396,42 @@ describe('events', () => {
     const first = await feed.next();
     expect((first.value as { data: { events: { type: string } } }).data.events.type).toBe('STEP_COMPLETED');
     await feed.return?.();
+  });
+});
+
+describe('cursors', () => {
+  const forged = (text: string) => Buffer.from(text).toString('base64url');
+  const notFound = { code: 'BAD_USER_INPUT', field: 'after', reason: 'CURSOR_NOT_FOUND' };
+
+  it('a well-formed cursor naming nothing gets CURSOR_NOT_FOUND on every connection, as on the events subscription', async () => {
+    const execution = await runningExecution(server, { namespace: 'cursors' });
+    const noEvent = forged('ev:1:999999999');
+    const someTime = new Date('2026-01-01T00:00:00.000Z').getTime();
+    const connections: [string, string, Record<string, unknown>][] = [
+      ['events', 'query($after: String) { events(first: 5, after: $after) { edges { cursor } } }', { after: noEvent }],
+      ['Execution.events', 'query($id: ID!, $after: String) { execution(id: $id) { events(first: 5, after: $after) { edges { cursor } } } }', { id: execution.id, after: noEvent }],
+      ['executions', 'query($after: String) { executions(first: 5, after: $after) { edges { cursor } } }', { after: forged(`ex:${someTime}:${randomUUID()}`) }],
+      // A real execution's id with another position names nothing either.
+      ['executions (moved)', 'query($after: String) { executions(first: 5, after: $after) { edges { cursor } } }', { after: forged(`ex:${someTime + 1}:${parseId(execution.id, 'Execution')}`) }],
+      ['alerts', 'query($after: String) { alerts(first: 5, after: $after) { edges { cursor } } }', { after: forged(`al:${someTime}:${randomUUID()}`) }],
+      ['silences', 'query($after: String) { silences(first: 5, after: $after) { edges { cursor } } }', { after: forged(`si:${someTime}:${randomUUID()}`) }],
+      ['alertDeliveries', 'query($after: String) { alertDeliveries(first: 5, after: $after) { edges { cursor } } }', { after: forged('dl:999999') }],
+    ];
+    for (const [name, query, variables] of connections) {
+      const result = await server.request(query, variables);
+      expect(result.errors, name).toMatchObject([{ extensions: notFound }]);
+    }
+
+    const live = server.wsClient().iterate({ query: 'subscription($after: String) { events(after: $after) { id } }', variables: { after: noEvent } });
+    const subscribed = await live.next().catch((errors: unknown) => ({ value: { errors } }));
+    const query = await server.request('query($after: String) { events(first: 5, after: $after) { edges { cursor } } }', { after: noEvent });
+    const answer = (errors: GraphQLFormattedError[]) => errors.map(({ message, extensions }) => ({ message, extensions }));
+    expect(answer((subscribed.value as { errors: GraphQLFormattedError[] }).errors)).toEqual(answer(query.errors!));
+
+    // The cursors those connections return still resume them.
+    const { events } = await server.data(ListEvents, { filter: { executionId: execution.id }, first: 1 });
+    const rest = await server.data(ListEvents, { filter: { executionId: execution.id }, first: 5, after: events.pageInfo.endCursor });
+    expect(rest.events.edges.map((e) => e.node.type)).toEqual(['EXECUTION_STARTED']);
   });
 });
 

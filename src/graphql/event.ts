@@ -7,7 +7,7 @@ import { feedStart, liveEvents } from '../services/events.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
 import { encodeGlobalId, parseId } from './ids.js';
-import { pageArgs, pageSize, toConnection } from './pagination.js';
+import { pageArgs, pageSize, rowsAfter, toConnection } from './pagination.js';
 
 export const EventTypeEnum = builder.enumType('EventType', { values: EVENT_TYPES });
 
@@ -61,8 +61,13 @@ export function toEventFilter(input: { namespace?: string | null; executionId?: 
 /** One page of the event log in feed order. */
 export async function eventPage(ctx: Context, filter: EventFilter, first: number | null | undefined, after: string | null | undefined) {
   const limit = pageSize(first, ctx.services.config);
-  const position = after ? decodeEventCursor(after) : null;
-  const rows = await ctx.services.repository.listEvents(filter, ctx.scope, position, limit + 1);
+  const { repository } = ctx.services;
+  const rows = await rowsAfter(
+    after,
+    decodeEventCursor,
+    async (position) => (await repository.eventAt(position, ctx.scope)) !== null,
+    (position) => repository.listEvents(filter, ctx.scope, position, limit + 1),
+  );
   return toConnection(rows, limit, eventCursor, after);
 }
 
@@ -97,7 +102,10 @@ builder.subscriptionFields((t) => ({
     description:
       'Replays every matching event after `after`, then streams new ones: no gap and no duplicate at the ' +
       'hand-off, nor across a reconnect that passes the last cursor. Without `after`, starts from now.',
-    args: { filter: t.arg({ type: EventFilterInput }), after: t.arg.string() },
+    args: {
+      filter: t.arg({ type: EventFilterInput }),
+      after: t.arg.string({ description: 'An event cursor; one naming no event the caller may see is BAD_USER_INPUT with extensions.reason CURSOR_NOT_FOUND.' }),
+    },
     subscribe: async (_root, args, ctx) => {
       const filter = toEventFilter(args.filter);
       const start = await feedStart(ctx.services.repository, args.after, ctx.scope);

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { ExecutionRow, StepRow } from '../db/schema.js';
-import { decodeExecutionCursor, encodeExecutionCursor } from '../domain/cursors.js';
+import { decodeExecutionCursor, encodeExecutionCursor, type ExecutionPosition } from '../domain/cursors.js';
 import { EXECUTION_STATUSES } from '../domain/lifecycle.js';
 import { ETA_BASES, MIN_OVERRUN_SAMPLES } from '../domain/eta.js';
 import { QUEUE_ETA_BASES, RATE_STARTS, RATE_WINDOW_MS } from '../domain/queue-eta.js';
@@ -12,7 +12,7 @@ import { builder } from './builder.js';
 import { abortable } from './live.js';
 import { eventPage, EventConnection, EventRef } from './event.js';
 import { encodeGlobalId, parseId } from './ids.js';
-import { pageArgs, pageSize, toConnection } from './pagination.js';
+import { pageArgs, pageSize, rowsAfter, toConnection } from './pagination.js';
 import { selectsField } from './selection.js';
 import { StepRef } from './step.js';
 
@@ -188,6 +188,12 @@ ProgressRef.implement({
 
 export const ExecutionConnection = builder.connectionObject({ type: ExecutionRef, name: 'ExecutionConnection' });
 
+/** Whether an executions cursor names an execution the caller may see (through the operation's loader). */
+export async function executionExists(ctx: Context, position: ExecutionPosition) {
+  const execution = await ctx.loaders.execution.load(position.id);
+  return execution?.createdAt.getTime() === position.createdAt.getTime();
+}
+
 /**
  * A feed's context lives as long as its subscription, so these reads are batched but not kept:
  * a dashboard open for days would otherwise cache every execution it ever saw.
@@ -242,8 +248,9 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: ExecutionFilterInput }), ...pageArgs },
     resolve: async (_root, args, ctx) => {
       const limit = pageSize(args.first, ctx.services.config);
-      const after = args.after ? decodeExecutionCursor(args.after) : null;
-      const rows = await ctx.services.repository.listExecutions(args.filter ?? {}, ctx.scope, after, limit);
+      const rows = await rowsAfter(args.after, decodeExecutionCursor, (position) => executionExists(ctx, position), (after) =>
+        ctx.services.repository.listExecutions(args.filter ?? {}, ctx.scope, after, limit),
+      );
       for (const row of rows) ctx.loaders.execution.prime(row.id, row);
       return toConnection(rows, limit, encodeExecutionCursor, args.after);
     },
