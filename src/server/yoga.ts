@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type YogaServerOptions } from 'graphql-yoga';
-import type { Principal } from '../auth/auth.js';
+import { hasScope, type Principal } from '../auth/auth.js';
 import { graphiqlEnabled, introspectionEnabled, type Config } from '../config.js';
 import { createContext, type Services } from '../context.js';
 import { DomainError } from '../errors.js';
@@ -50,7 +50,7 @@ export function createGraphQLServer(services: Services) {
       useSharedSubscriptionResults(mask),
       useCompiledExecution(),
       useReplicaReads(services.readFromReplicas),
-      useQueryLimits(config.limits, () => introspectionEnabled(config, authenticator.anonymousMode)),
+      useQueryLimits(config.limits, ({ principal }: ServerContext) => introspectionEnabled(config, principal !== undefined && hasScope(principal, 'read'))),
     ],
     context: ({ principal }: ServerContext) => {
       if (!principal) throw new DomainError('UNAUTHENTICATED', 'An API key is required: send `Authorization: Bearer <key>`');
