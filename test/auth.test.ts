@@ -34,6 +34,7 @@ type Outcome = 'ok' | 'hidden' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' |
 
 interface Fixture {
   executionId: string;
+  externalId: string;
   dbId: string;
   stepId: string;
   pendingStepId: string;
@@ -80,6 +81,16 @@ const CASES: Case[] = [
     query: `query($id: ID!) { execution(id: $id) { ${E} steps { id } events(first: 5) { edges { node { id } } } } }`,
     variables: (f) => ({ id: f.executionId }),
     classify: (d, f) => (d.execution === null ? 'hidden' : nodeOf(d, 'execution')?.id === f.executionId ? 'ok' : 'unexpected'),
+  },
+  {
+    name: 'executionByExternalId',
+    kind: 'query',
+    scope: 'read',
+    elsewhere: 'hidden',
+    state: 'pending',
+    query: `query($ns: String, $ext: String!) { executionByExternalId(namespace: $ns, externalId: $ext) { ${E} } }`,
+    variables: (f, ns) => ({ ns, ext: f.externalId }),
+    classify: (d, f) => (d.executionByExternalId === null ? 'hidden' : nodeOf(d, 'executionByExternalId')?.id === f.executionId ? 'ok' : 'unexpected'),
   },
   {
     name: 'executions',
@@ -264,11 +275,14 @@ function expected(c: Case, cred: Cred, ns: Ns): Outcome {
 let server: TestServer;
 const keys = {} as Record<Cred, string | null>;
 
+let fixtures = 0;
 async function fixture(namespace: string, state: Case['state']): Promise<Fixture> {
   const { executions, repository } = server.app.services;
+  const externalId = `matrix-${++fixtures}`;
   const created = await executions.createExecution({
     workflow: 'matrix',
     namespace,
+    externalId,
     steps: [
       { name: 'a', type: 'script' },
       { name: 'b', type: 'approval' },
@@ -289,6 +303,7 @@ async function fixture(namespace: string, state: Case['state']): Promise<Fixture
   const event = rows![0];
   return {
     executionId: encodeGlobalId('Execution', created.id),
+    externalId,
     dbId: created.id,
     stepId: encodeGlobalId('StepProgress', first!.id),
     pendingStepId: encodeGlobalId('StepProgress', second!.id),

@@ -7,6 +7,7 @@ import {
   CancelExecution,
   CompleteExecution,
   CompleteStep,
+  CreateExecution,
   ExecutionsWithSteps,
   FailExecution,
   GetExecution,
@@ -396,6 +397,58 @@ describe('events', () => {
     const first = await feed.next();
     expect((first.value as { data: { events: { type: string } } }).data.events.type).toBe('STEP_COMPLETED');
     await feed.return?.();
+  });
+});
+
+describe("finding executions by the engine's id", () => {
+  const ByExternalId = 'query($ns: String, $ext: String!) { executionByExternalId(namespace: $ns, externalId: $ext) { id workflow namespace externalId } }';
+  const Filtered = 'query($filter: ExecutionFilter) { executions(filter: $filter, first: 50) { edges { node { id } } } }';
+  const idsOf = async (filter: Record<string, unknown>) => {
+    const result = await server.request<{ executions: { edges: { node: { id: string } }[] } }, unknown>(Filtered, { filter });
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return result.data!.executions.edges.map((e) => e.node.id);
+  };
+
+  it('executionByExternalId, the externalId, labels and search filters, and a reused externalId with another workflow is CONFLICT', async () => {
+    clock.advance(1);
+    const x = await createExecution(server, { namespace: 'ext', workflow: 'deploy', externalId: 'Run-1', labels: { team: 'a', env: 'prod', region: { name: 'eu' } } });
+    clock.advance(1);
+    const y = await createExecution(server, { namespace: 'ext', workflow: 'deploy', externalId: 'run-2', labels: { team: 'b' } });
+    clock.advance(1);
+    const z = await createExecution(server, { namespace: 'ext-other', workflow: 'deploy', externalId: 'Run-1' });
+    clock.advance(1);
+    const plain = await createExecution(server, { workflow: 'deploy', externalId: 'default-run' });
+
+    expect((await server.request(ByExternalId, { ns: 'ext', ext: 'Run-1' })).data).toEqual({ executionByExternalId: { id: x.id, workflow: 'deploy', namespace: 'ext', externalId: 'Run-1' } });
+    expect(((await server.request(ByExternalId, { ns: 'ext-other', ext: 'Run-1' })).data as { executionByExternalId: { id: string } }).executionByExternalId.id).toBe(z.id);
+    expect(((await server.request(ByExternalId, { ext: 'default-run' })).data as { executionByExternalId: { id: string } }).executionByExternalId.id).toBe(plain.id);
+    expect((await server.request(ByExternalId, { ns: 'ext', ext: 'run-1' })).data).toEqual({ executionByExternalId: null });
+
+    expect(await idsOf({ externalId: 'Run-1' })).toEqual([z.id, x.id]);
+    expect(await idsOf({ namespace: 'ext', externalId: 'Run-1' })).toEqual([x.id]);
+    expect(await idsOf({ labels: { team: 'a' } })).toEqual([x.id]);
+    expect(await idsOf({ labels: { team: 'a', region: { name: 'eu' } } })).toEqual([x.id]);
+    expect(await idsOf({ labels: { team: 'a', env: 'dev' } })).toEqual([]);
+    expect(await idsOf({ namespace: 'ext', labels: {} })).toEqual([y.id, x.id]);
+    const notAnObject = await server.request(Filtered, { filter: { labels: ['team'] } });
+    expect(notAnObject.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'labels' } }]);
+
+    expect(await idsOf({ namespace: 'ext', search: 'RUN' })).toEqual([y.id, x.id]);
+    expect(await idsOf({ search: 'un-2' })).toEqual([y.id]);
+    expect(await idsOf({ search: '%' })).toEqual([]);
+    expect(await idsOf({ search: y.id })).toEqual([y.id]);
+    expect(await idsOf({ search: parseId(x.id, 'Execution').toUpperCase() })).toEqual([x.id]);
+
+    // The same externalId and workflow is a repeat; another workflow is a conflict, on the mutation and in a batch.
+    const repeat = await server.data(CreateExecution, { input: { namespace: 'ext', workflow: 'deploy', externalId: 'Run-1', steps: [] } });
+    expect(repeat.createExecution.id).toBe(x.id);
+    const reused = await server.request(CreateExecution, { input: { namespace: 'ext', workflow: 'backup', externalId: 'Run-1', steps: [] } });
+    expect(reused.errors).toMatchObject([{ extensions: { code: 'CONFLICT', field: 'externalId', workflow: 'deploy' } }]);
+    const batch = await server.request('mutation($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }', {
+      commands: [{ createExecution: { namespace: 'ext', workflow: 'backup', externalId: 'run-2', steps: [] } }, { createExecution: { namespace: 'ext', workflow: 'deploy', externalId: 'run-2', steps: [] } }],
+    });
+    expect(batch.data).toEqual({ ingest: [{ ok: false, error: { code: 'CONFLICT' }, execution: null }, { ok: true, error: null, execution: { id: y.id } }] });
+    expect(await idsOf({ externalId: 'Run-1' })).toEqual([z.id, x.id]);
   });
 });
 

@@ -176,7 +176,9 @@ const CreateExecutionInput = builder.inputType('CreateExecutionInput', {
 builder.mutationField('createExecution', (t) =>
   t.field({
     type: ExecutionRef,
-    description: 'Idempotent with externalId: a repeat returns the existing execution.',
+    description:
+      'Idempotent with externalId: a repeat (same namespace, externalId and workflow) returns the existing execution; ' +
+      'the same externalId with another workflow is CONFLICT.',
     args: { input: t.arg({ type: CreateExecutionInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.executions.createExecution(input, ctx.scope),
   }),
