@@ -229,7 +229,7 @@ export interface BatchWrites {
 }
 
 const EXECUTION_STATE = ['status', 'error', 'queuedAt', 'startedAt', 'finishedAt', 'updatedAt', 'lastSeq', 'slaBreachedAt', 'timeoutBreachedAt'] as const;
-const STEP_STATE = ['status', 'progressPercent', 'message', 'attempt', 'error', 'decision', 'startedAt', 'finishedAt'] as const;
+const STEP_STATE = ['status', 'progressPercent', 'message', 'attempt', 'error', 'decision', 'approvers', 'startedAt', 'finishedAt'] as const;
 
 /**
  * Every write of a batch, each kind in one statement, issued together so they share one round trip.

@@ -180,6 +180,7 @@ class Batch {
       attempt: 1,
       error: null,
       decision: null,
+      approvers: null,
       startedAt: null,
       finishedAt: null,
     }));
