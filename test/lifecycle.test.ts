@@ -113,7 +113,7 @@ describe('a full execution lifecycle', () => {
   it('only the approvers a request names may approve or reject it (FORBIDDEN for others); without a list anyone may', async () => {
     const created = await createExecution(server, { stepCount: 2 });
     await server.data(StartExecution, { id: created.id });
-    const [gate, open] = created.steps as [{ id: string }, { id: string }];
+    const [gate, open] = [created.steps[0]!, created.steps[1]!];
     const decide = (stepId: string, by: string, approve = true) =>
       server.request(`mutation($stepId: ID!, $by: String!) { ${approve ? 'approveStep' : 'rejectStep'}(stepId: $stepId, by: $by) { status approvers } }`, { stepId, by });
     const waiting = await server.request('mutation($stepId: ID!) { requestApproval(stepId: $stepId, approvers: ["alice", "carol"]) { status approvers } }', { stepId: gate.id });

@@ -15,6 +15,12 @@ export const EventRef = builder.objectRef<EventRow>('ExecutionEvent');
 
 const eventCursor = (event: EventRow) => encodeEventCursor({ txId: event.txId, id: event.id });
 
+const isEventRow = (payload: unknown): payload is EventRow =>
+  typeof payload === 'object' && payload !== null && typeof (payload as EventRow).txId === 'number' && typeof (payload as EventRow).seq === 'number';
+
+/** What a live result about an event carries in its extensions: the event's cursor (SSE sends it as the event id too). */
+export const eventResultExtensions = (payload: unknown) => (isEventRow(payload) ? { cursor: eventCursor(payload) } : null);
+
 builder.node(EventRef, {
   description: 'One entry of the event log. Feeds are ordered, gap-free per execution and resumable.',
   id: { resolve: (event) => event.id },
@@ -101,14 +107,16 @@ builder.subscriptionFields((t) => ({
     type: EventRef,
     description:
       'Replays every matching event after `after`, then streams new ones: no gap and no duplicate at the ' +
-      'hand-off, nor across a reconnect that passes the last cursor. Without `after`, starts from now.',
+      'hand-off, nor across a reconnect that passes the last cursor. Without `after`, starts from now. Each result carries ' +
+      'its event\'s cursor in extensions.cursor; over SSE it is the event id, and a reconnect\'s Last-Event-ID header ' +
+      'takes the place of `after`.',
     args: {
       filter: t.arg({ type: EventFilterInput }),
       after: t.arg.string({ description: 'An event cursor; one naming no event the caller may see is BAD_USER_INPUT with extensions.reason CURSOR_NOT_FOUND.' }),
     },
     subscribe: async (_root, args, ctx) => {
       const filter = toEventFilter(args.filter);
-      const start = await feedStart(ctx.services.repository, args.after, ctx.scope);
+      const start = await feedStart(ctx.services.repository, ctx.lastEventId ?? args.after, ctx.scope);
       return liveEvents(ctx.services.live, filter, ctx.scope, start);
     },
     resolve: (event) => event,
