@@ -237,11 +237,12 @@ type ExecutionFilterArgs = typeof ExecutionFilterInput.$inferInput;
 
 function toExecutionFilter(input: ExecutionFilterArgs | null | undefined): ExecutionFilter {
   if (!input) return {};
-  const { labels, search, ...rest } = input;
+  const { labels, ...rest } = input;
+  const search = input.search?.trim() || null;
   if (labels != null && (typeof labels !== 'object' || Array.isArray(labels))) {
     throw badInput('labels must be a JSON object, e.g. { "team": "payments" }', { field: 'labels' });
   }
-  return { ...rest, labels: labels as Record<string, unknown> | null | undefined, search, searchId: search ? executionIdIn(search.trim()) : null };
+  return { ...rest, labels: labels as Record<string, unknown> | null | undefined, search, searchId: search ? executionIdIn(search) : null };
 }
 
 /** The database id a search names: a global execution id or a bare uuid; null for anything else. */
