@@ -193,7 +193,10 @@ export function graphiqlEnabled(config: Config, anonymousMode = true): boolean {
   return config.http.graphiql ?? (anonymousMode && config.nodeEnv !== 'production');
 }
 
-/** INTROSPECTION when set; otherwise only in protected (anonymous, loopback) mode. */
-export function introspectionEnabled(config: Config, anonymousMode: boolean): boolean {
-  return config.http.introspection ?? anonymousMode;
+/**
+ * INTROSPECTION when set (true: every caller, false: none); otherwise callers with the read scope,
+ * which anonymous ones have only in protected (anonymous, loopback) mode.
+ */
+export function introspectionEnabled(config: Config, callerMayRead: boolean): boolean {
+  return config.http.introspection ?? callerMayRead;
 }

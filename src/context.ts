@@ -49,6 +49,8 @@ export interface Context {
   principal: Principal;
   loaders: ReturnType<typeof createLoaders>;
   logger: Logger;
+  /** The Last-Event-ID of an SSE reconnect: the events feed resumes after it instead of its `after`. */
+  lastEventId: string | null;
 }
 
 function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
@@ -96,9 +98,10 @@ function createLoaders(services: Services, scope: NamespaceScope) {
   };
 }
 
-export function createContext(services: Services, scope: NamespaceScope = null, principal: Principal = ANONYMOUS): Context {
+export function createContext(services: Services, scope: NamespaceScope = null, principal: Principal = ANONYMOUS, lastEventId: string | null = null): Context {
   const requestId = randomUUID();
   return {
+    lastEventId,
     services,
     requestId,
     scope,

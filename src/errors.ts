@@ -3,6 +3,7 @@ export const ERROR_CODES = [
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'INVALID_TRANSITION',
+  'CONFLICT',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'RATE_LIMITED',
@@ -29,6 +30,8 @@ export const badInput = (message: string, details?: Record<string, unknown>) =>
 
 export const notFound = (what: string, id: string) =>
   new DomainError('NOT_FOUND', `${what} ${id} was not found`, { id });
+
+export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('CONFLICT', message, details);
 
 export const invalidTransition = (message: string, details?: Record<string, unknown>) =>
   new DomainError('INVALID_TRANSITION', message, details);

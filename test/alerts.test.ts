@@ -3,6 +3,7 @@
  * clock: breaches are events on the executions' own streams, grouped into one alert per
  * namespace + workflow + rule, with the executions behind each alert reachable from it.
  */
+import { randomUUID } from 'node:crypto';
 import { print } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration } from '../src/domain/durations.js';
@@ -138,6 +139,10 @@ describe('grouped execution alerts', () => {
     }
     expect(seen).toHaveLength(100);
     expect(new Set(seen).size).toBe(100);
+
+    const nowhere = Buffer.from(`ex:${clock.now().getTime()}:${randomUUID()}`).toString('base64url');
+    const unknown = await server.request(AlertExecutionsPage, { id: alert!.id, after: nowhere });
+    expect(unknown.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_NOT_FOUND' } }]);
   });
 
   it('a manually resolved alert is not re-opened by the breaches it counted, only by a new one', async () => {

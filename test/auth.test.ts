@@ -34,6 +34,7 @@ type Outcome = 'ok' | 'hidden' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' |
 
 interface Fixture {
   executionId: string;
+  externalId: string;
   dbId: string;
   stepId: string;
   pendingStepId: string;
@@ -80,6 +81,16 @@ const CASES: Case[] = [
     query: `query($id: ID!) { execution(id: $id) { ${E} steps { id } events(first: 5) { edges { node { id } } } } }`,
     variables: (f) => ({ id: f.executionId }),
     classify: (d, f) => (d.execution === null ? 'hidden' : nodeOf(d, 'execution')?.id === f.executionId ? 'ok' : 'unexpected'),
+  },
+  {
+    name: 'executionByExternalId',
+    kind: 'query',
+    scope: 'read',
+    elsewhere: 'hidden',
+    state: 'pending',
+    query: `query($ns: String, $ext: String!) { executionByExternalId(namespace: $ns, externalId: $ext) { ${E} } }`,
+    variables: (f, ns) => ({ ns, ext: f.externalId }),
+    classify: (d, f) => (d.executionByExternalId === null ? 'hidden' : nodeOf(d, 'executionByExternalId')?.id === f.executionId ? 'ok' : 'unexpected'),
   },
   {
     name: 'executions',
@@ -264,11 +275,14 @@ function expected(c: Case, cred: Cred, ns: Ns): Outcome {
 let server: TestServer;
 const keys = {} as Record<Cred, string | null>;
 
+let fixtures = 0;
 async function fixture(namespace: string, state: Case['state']): Promise<Fixture> {
   const { executions, repository } = server.app.services;
+  const externalId = `matrix-${++fixtures}`;
   const created = await executions.createExecution({
     workflow: 'matrix',
     namespace,
+    externalId,
     steps: [
       { name: 'a', type: 'script' },
       { name: 'b', type: 'approval' },
@@ -289,6 +303,7 @@ async function fixture(namespace: string, state: Case['state']): Promise<Fixture
   const event = rows![0];
   return {
     executionId: encodeGlobalId('Execution', created.id),
+    externalId,
     dbId: created.id,
     stepId: encodeGlobalId('StepProgress', first!.id),
     pendingStepId: encodeGlobalId('StepProgress', second!.id),
@@ -597,17 +612,25 @@ describe('protected mode', () => {
     // Created by another process (the CLI): no in-process notification, only the periodic check.
     const { key } = await createApiKeyService({ db: open.app.database.uncountedDb }).create({ name: 'first', scopes: ['admin'] });
     await eventually(async () => (await post(open, '{ __typename }')).status === 401, 5_000, 'anonymous access to end');
-    // The same document, already validated with introspection on, is checked again now it is off.
-    expect(codeOf(await post(open, '{ __schema { queryType { name } } }', null, { key }))).toBe('FORBIDDEN');
+    // The same document, already validated with introspection on, is checked again for a caller it is off for.
+    const { key: ingestOnly } = await createApiKeyService({ db: open.app.database.uncountedDb }).create({ name: 'engine', scopes: ['ingest'] });
+    expect(codeOf(await post(open, '{ __schema { queryType { name } } }', null, { key }))).toBeUndefined();
+    expect(codeOf(await post(open, '{ __schema { queryType { name } } }', null, { key: ingestOnly }))).toBe('FORBIDDEN');
     expect((await socket.waitClosed(5_000)).code).toBe(4403);
     const closedSocket = await rawSocket(open);
     closedSocket.send({ type: 'connection_init', payload: {} });
     expect((await closedSocket.waitClosed()).code).toBe(4403);
   });
 
-  it('turns introspection and GraphiQL off by default once keys exist', async () => {
-    const introspection = await post(server, '{ __schema { queryType { name } } }', null, { key: keys.read });
-    expect(codeOf(introspection)).toBe('FORBIDDEN');
+  it('once keys exist, allows introspection to keys with the read scope (HTTP and WebSocket) only, and turns GraphiQL off', async () => {
+    const introspection = '{ __schema { queryType { name } } }';
+    expect((await post(server, introspection, null, { key: keys.read })).body?.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect((await wsOnce(server, keys.read, introspection)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect((await wsOnce(server, keys.admin, '{ __type(name: "Execution") { name } }')).data).toEqual({ __type: { name: 'Execution' } });
+    expect(codeOf(await post(server, introspection, null, { key: keys.ingest }))).toBe('FORBIDDEN');
+    expect((await wsOnce(server, keys.ingest, introspection)).errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'INTROSPECTION_DISABLED' });
+    const anonymous = await post(server, introspection);
+    expect([anonymous.status, codeOf(anonymous)]).toEqual([401, 'UNAUTHENTICATED']);
     const page = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(401);
     await page.body?.cancel();

@@ -112,13 +112,21 @@ describe.runIf(!onPostgres && existsSync(CHROMIUM))('the dashboard in a real bro
     await page.locator('input[name=workflow]').fill('');
     await page.locator('input[name=q]').fill(`${tag}-a1`);
     await page.locator(`#executions tr[data-id="${beta.id}"]`).waitFor({ state: 'detached' });
-    await page.locator('input[name=q]').fill('');
     await page.locator('button.chip[data-status=PENDING]').click();
     await page.locator(`#executions tr[data-id="${alpha.id}"][data-status=PENDING]`).waitFor();
     await page.locator('button.chip[data-status=PENDING]').click();
 
     await server.data(StartExecution, { id: alpha.id });
     await page.locator(`#executions tr[data-id="${alpha.id}"][data-status=RUNNING]`).waitFor({ timeout: 2_000 });
+
+    // The search is the API's: it finds an execution behind more than the newest 200, in any case.
+    const needle = await createExecution(server, { workflow: `${tag}-old`, externalId: `${tag}-Needle` });
+    const newer = Array.from({ length: 210 }, () => ({ createExecution: { workflow: `${tag}-newer`, steps: [] } }));
+    expect((await server.request('mutation($c: [IngestCommand!]!) { ingest(commands: $c) { ok } }', { c: newer })).errors).toBeUndefined();
+    await page.locator('input[name=q]').fill(`${tag}-nEEDLE`);
+    await page.locator(`#executions tr[data-id="${needle.id}"]`).waitFor({ timeout: 5_000 });
+    expect(await page.locator('#executions tbody tr').count()).toBe(1);
+    await page.locator('input[name=q]').fill('');
   });
 
   it('draws a retried step as two segments, the failure marked, and shows its event log live', async () => {
@@ -150,7 +158,7 @@ describe.runIf(!onPostgres && existsSync(CHROMIUM))('the dashboard in a real bro
     const execution = await runningExecution(server, { stepCount: 1 });
     const stepId = execution.steps[0]!.id;
     await server.data(StartStep, { stepId });
-    await server.data(RequestApproval, { stepId, approvers: ['ops'], message: 'go?' });
+    await server.data(RequestApproval, { stepId, message: 'go?' }); // no approvers list: anyone may decide (the dashboard decides as the key's name)
     await page.goto(`${origin}#/executions/${encodeURIComponent(execution.id)}`);
     await page.locator('.approval[data-step=s0] button[data-action=approve]').click();
     await page.locator('.confirm[data-confirm=approve] input.comment').fill('looks good');

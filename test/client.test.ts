@@ -57,6 +57,8 @@ describe('the engine client', () => {
     const again = createRunwatchClient({ url: server.url, apiKey: 'c'.repeat(32), fetch: unavailable.fetch, baseDelayMs: 1 });
     expect((await again.createExecution({ workflow: 'client', externalId: 'client-2', steps: [] })).id).toBe(first.id);
     expect(unavailable.calls()).toBe(2);
+    expect((await again.executionByExternalId('client-2'))?.id).toBe(first.id);
+    expect(await again.executionByExternalId('client-2', 'elsewhere')).toBeNull();
   });
 
   it('gives up after its retries, and surfaces API errors with their stable code without retrying', async () => {

@@ -51,6 +51,7 @@ const step = (status: StepStatus, overrides: Partial<StepState> = {}): StepState
     attempt: 1,
     error: status === 'FAILED' || status === 'TIMED_OUT' ? 'boom' : null,
     decision: null,
+    approvers: null,
     startedAt: started,
     ...overrides,
   };
@@ -593,7 +594,7 @@ describe('approvals', () => {
       applyStepCommand(execution('RUNNING'), [pending], pending, { kind: 'requestApproval', approvers: ['alice', 'bob'], message: 'ship?' }, NOW),
     );
     expect(result.execution).toEqual({ status: 'WAITING_APPROVAL' });
-    expect(result.steps.get(pending.id)).toEqual({ status: 'WAITING_APPROVAL', startedAt: NOW, message: 'ship?' });
+    expect(result.steps.get(pending.id)).toEqual({ status: 'WAITING_APPROVAL', startedAt: NOW, message: 'ship?', approvers: ['alice', 'bob'] });
     expect(result.events[0]).toMatchObject({ type: 'APPROVAL_REQUESTED', data: { approvers: ['alice', 'bob'], message: 'ship?' } });
   });
 

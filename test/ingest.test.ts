@@ -81,7 +81,7 @@ describe('ingest: a batch of engine commands', () => {
       { startExecution: { id: pending.id } },
       { createExecution: { workflow: 'mixed', steps: [] } },
       { reportStepProgress: { stepId: s0!.id, percent: 50, message: 'half' } },
-      { createExecution: { workflow: 'ignored on a repeat', externalId: 'mixed-1', steps: [] } },
+      { createExecution: { workflow: 'mixed', externalId: 'mixed-1', steps: [] } },
       { startStep: { stepId: pending.steps[0]!.id } },
       { completeStep: { stepId: s0!.id } },
     ]);

@@ -109,4 +109,25 @@ describe('a full execution lifecycle', () => {
     expect(after.execution!.status).toBe('RUNNING');
     expect(after.execution!.progress.failedSteps).toBe(1);
   });
+
+  it('only the approvers a request names may approve or reject it (FORBIDDEN for others); without a list anyone may', async () => {
+    const created = await createExecution(server, { stepCount: 2 });
+    await server.data(StartExecution, { id: created.id });
+    const [gate, open] = [created.steps[0]!, created.steps[1]!];
+    const decide = (stepId: string, by: string, approve = true) =>
+      server.request(`mutation($stepId: ID!, $by: String!) { ${approve ? 'approveStep' : 'rejectStep'}(stepId: $stepId, by: $by) { status approvers } }`, { stepId, by });
+    const waiting = await server.request('mutation($stepId: ID!) { requestApproval(stepId: $stepId, approvers: ["alice", "carol"]) { status approvers } }', { stepId: gate.id });
+    expect(waiting.data).toEqual({ requestApproval: { status: 'WAITING_APPROVAL', approvers: ['alice', 'carol'] } });
+
+    for (const attempt of [await decide(gate.id, 'mallory'), await decide(gate.id, 'mallory', false), await decide(gate.id, 'Alice')]) {
+      expect(attempt.errors).toMatchObject([{ extensions: { code: 'FORBIDDEN', field: 'by', approvers: ['alice', 'carol'] } }]);
+    }
+    const batch = await server.request('mutation($stepId: ID!) { ingest(commands: [{ approveStep: { stepId: $stepId, by: "mallory" } }]) { ok error { code } } }', { stepId: gate.id });
+    expect(batch.data).toEqual({ ingest: [{ ok: false, error: { code: 'FORBIDDEN' } }] });
+    expect((await server.data(GetExecution, { id: created.id })).execution!.status).toBe('WAITING_APPROVAL');
+    expect((await decide(gate.id, 'carol')).data).toEqual({ approveStep: { status: 'COMPLETED', approvers: ['alice', 'carol'] } });
+
+    await server.data(RequestApproval, { stepId: open.id });
+    expect((await decide(open.id, 'anyone', false)).data).toEqual({ rejectStep: { status: 'FAILED', approvers: null } });
+  });
 });

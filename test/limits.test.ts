@@ -46,6 +46,7 @@ const LIMITS = {
   WS_MAX_PAYLOAD_BYTES: '200000',
   RATE_LIMIT_PER_SECOND: '100000',
   RATE_LIMIT_BURST: '100000',
+  INTROSPECTION: 'false',
 };
 
 beforeAll(async () => {
@@ -128,7 +129,7 @@ describe('query complexity limits (QUERY_TOO_COMPLEX), HTTP and WebSocket alike'
     await expectHealthyStillFlows();
   });
 
-  it('introspection is refused when off (FORBIDDEN), over WebSocket too', async () => {
+  it('INTROSPECTION=false refuses introspection even to an admin key (FORBIDDEN), over WebSocket too', async () => {
     expect(codeOf(await post(server, '{ __schema { types { name } } }', null, { key }))).toBe('FORBIDDEN');
     expect(wsCode(await wsOperation('{ __type(name: "Query") { name } }'))).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
     await expectHealthyStillFlows();

@@ -1,6 +1,12 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './gql/index.js';
-import { eventually, manualClock, startServer, type TestServer } from './harness.js';
+import { eventually, manualClock, onPostgres, startServer, type TestServer } from './harness.js';
+
+const PROMTOOL = '/usr/bin/promtool';
+const promtoolInstalled = existsSync(PROMTOOL);
+if (!promtoolInstalled && !onPostgres) console.warn(`${PROMTOOL} is missing (apt-get install prometheus): the promtool check of /metrics is skipped`);
 
 const Create = graphql(`
   mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }
@@ -106,11 +112,26 @@ beforeAll(async () => {
   server = await startServer({ clock });
 });
 
-async function scrape(target = server) {
+async function scrapeText(target = server) {
   const response = await fetch(target.url.replace('/graphql', '/metrics'));
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parsePrometheus(await response.text());
+  return response.text();
+}
+
+const scrape = async (target = server) => parsePrometheus(await scrapeText(target));
+
+/** `promtool check metrics` on `text`: its exit code and everything it printed (problems and lint findings). */
+function promtoolCheck(text: string) {
+  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(PROMTOOL, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+    child.stdin.end(text);
+  });
 }
 
 async function run(outcome: 'complete' | 'fail', durationMs: number, queued = false) {
@@ -146,7 +167,7 @@ describe('/metrics', () => {
     await server.data(Create, { input: { workflow: 'deploy', namespace: 'prom', steps: [] } });
 
     const after = await scrape();
-    expect(value(after, 'runwatch_executions_total', { ...labels, status: 'created' })).toBe(5);
+    expect(value(after, 'runwatch_executions_created_total', labels)).toBe(5);
     expect(value(after, 'runwatch_executions_total', { ...labels, status: 'COMPLETED' })).toBe(2);
     expect(value(after, 'runwatch_executions_total', { ...labels, status: 'FAILED' })).toBe(1);
     expect(value(after, 'runwatch_executions', { ...labels, status: 'QUEUED' })).toBe(1);
@@ -184,6 +205,31 @@ describe('/metrics', () => {
     expect(value(await scrape(), 'runwatch_live_subscriptions', {})).toBe(1);
     expect(value(await scrape(other), 'runwatch_live_subscriptions', {})).toBe(0);
     dispose();
+  });
+});
+
+describe('/metrics exposition', () => {
+  it('keeps created and finished executions in separate series: summing the finished ones counts each once', async () => {
+    const labels = { namespace: 'prom-sum', workflow: 'sum' };
+    const { createExecution: finished } = await server.data(Create, { input: { ...labels, steps: [] } });
+    await server.data(Start, { id: finished.id });
+    await server.data(Complete, { id: finished.id });
+    await server.data(Create, { input: { ...labels, steps: [] } });
+
+    const families = await scrape();
+    const samplesOf = (name: string) => families.get(name)!.samples.filter((s) => s.labels.namespace === labels.namespace);
+    expect(samplesOf('runwatch_executions_total').map((s) => s.labels.status).sort()).toEqual(['CANCELLED', 'COMPLETED', 'FAILED', 'TIMED_OUT']);
+    expect(samplesOf('runwatch_executions_total').reduce((sum, s) => sum + s.value, 0)).toBe(1);
+    expect(families.get('runwatch_executions_created_total')?.type).toBe('counter');
+    expect(samplesOf('runwatch_executions_created_total')).toEqual([{ name: 'runwatch_executions_created_total', labels, value: 2 }]);
+  });
+
+  it.runIf(promtoolInstalled)('passes `promtool check metrics` as served, with every kind of series present', async () => {
+    await run('complete', 1_500, true);
+    await run('fail', 200);
+    const { code, output } = await promtoolCheck(await scrapeText());
+    expect(output).toBe('');
+    expect(code).toBe(0);
   });
 });
 

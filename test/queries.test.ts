@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { GraphQLFormattedError } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId } from '../src/graphql/ids.js';
+import { encodeGlobalId, parseId } from '../src/graphql/ids.js';
 import {
   ActiveExecutions,
   CancelExecution,
   CompleteExecution,
   CompleteStep,
+  CreateExecution,
   ExecutionsWithSteps,
   FailExecution,
   GetExecution,
@@ -395,6 +397,94 @@ describe('events', () => {
     const first = await feed.next();
     expect((first.value as { data: { events: { type: string } } }).data.events.type).toBe('STEP_COMPLETED');
     await feed.return?.();
+  });
+});
+
+describe("finding executions by the engine's id", () => {
+  const ByExternalId = 'query($ns: String, $ext: String!) { executionByExternalId(namespace: $ns, externalId: $ext) { id workflow namespace externalId } }';
+  const Filtered = 'query($filter: ExecutionFilter) { executions(filter: $filter, first: 50) { edges { node { id } } } }';
+  const idsOf = async (filter: Record<string, unknown>) => {
+    const result = await server.request<{ executions: { edges: { node: { id: string } }[] } }, unknown>(Filtered, { filter });
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return result.data!.executions.edges.map((e) => e.node.id);
+  };
+
+  it('executionByExternalId, the externalId, labels and search filters, and a reused externalId with another workflow is CONFLICT', async () => {
+    clock.advance(1);
+    const x = await createExecution(server, { namespace: 'ext', workflow: 'deploy', externalId: 'Run-1', labels: { team: 'a', env: 'prod', region: { name: 'eu' } } });
+    clock.advance(1);
+    const y = await createExecution(server, { namespace: 'ext', workflow: 'deploy', externalId: 'run-2', labels: { team: 'b' } });
+    clock.advance(1);
+    const z = await createExecution(server, { namespace: 'ext-other', workflow: 'deploy', externalId: 'Run-1' });
+    clock.advance(1);
+    const plain = await createExecution(server, { workflow: 'deploy', externalId: 'default-run' });
+
+    expect((await server.request(ByExternalId, { ns: 'ext', ext: 'Run-1' })).data).toEqual({ executionByExternalId: { id: x.id, workflow: 'deploy', namespace: 'ext', externalId: 'Run-1' } });
+    expect(((await server.request(ByExternalId, { ns: 'ext-other', ext: 'Run-1' })).data as { executionByExternalId: { id: string } }).executionByExternalId.id).toBe(z.id);
+    expect(((await server.request(ByExternalId, { ext: 'default-run' })).data as { executionByExternalId: { id: string } }).executionByExternalId.id).toBe(plain.id);
+    expect((await server.request(ByExternalId, { ns: 'ext', ext: 'run-1' })).data).toEqual({ executionByExternalId: null });
+
+    expect(await idsOf({ externalId: 'Run-1' })).toEqual([z.id, x.id]);
+    expect(await idsOf({ namespace: 'ext', externalId: 'Run-1' })).toEqual([x.id]);
+    expect(await idsOf({ labels: { team: 'a' } })).toEqual([x.id]);
+    expect(await idsOf({ labels: { team: 'a', region: { name: 'eu' } } })).toEqual([x.id]);
+    expect(await idsOf({ labels: { team: 'a', env: 'dev' } })).toEqual([]);
+    expect(await idsOf({ namespace: 'ext', labels: {} })).toEqual([y.id, x.id]);
+    const notAnObject = await server.request(Filtered, { filter: { labels: ['team'] } });
+    expect(notAnObject.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'labels' } }]);
+
+    expect(await idsOf({ namespace: 'ext', search: 'RUN' })).toEqual([y.id, x.id]);
+    expect(await idsOf({ search: 'un-2' })).toEqual([y.id]);
+    expect(await idsOf({ search: '%' })).toEqual([]);
+    expect(await idsOf({ search: y.id })).toEqual([y.id]);
+    expect(await idsOf({ search: parseId(x.id, 'Execution').toUpperCase() })).toEqual([x.id]);
+
+    // The same externalId and workflow is a repeat; another workflow is a conflict, on the mutation and in a batch.
+    const repeat = await server.data(CreateExecution, { input: { namespace: 'ext', workflow: 'deploy', externalId: 'Run-1', steps: [] } });
+    expect(repeat.createExecution.id).toBe(x.id);
+    const reused = await server.request(CreateExecution, { input: { namespace: 'ext', workflow: 'backup', externalId: 'Run-1', steps: [] } });
+    expect(reused.errors).toMatchObject([{ extensions: { code: 'CONFLICT', field: 'externalId', workflow: 'deploy' } }]);
+    const batch = await server.request('mutation($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok error { code } execution { id } } }', {
+      commands: [{ createExecution: { namespace: 'ext', workflow: 'backup', externalId: 'run-2', steps: [] } }, { createExecution: { namespace: 'ext', workflow: 'deploy', externalId: 'run-2', steps: [] } }],
+    });
+    expect(batch.data).toEqual({ ingest: [{ ok: false, error: { code: 'CONFLICT' }, execution: null }, { ok: true, error: null, execution: { id: y.id } }] });
+    expect(await idsOf({ externalId: 'Run-1' })).toEqual([z.id, x.id]);
+  });
+});
+
+describe('cursors', () => {
+  const forged = (text: string) => Buffer.from(text).toString('base64url');
+  const notFound = { code: 'BAD_USER_INPUT', field: 'after', reason: 'CURSOR_NOT_FOUND' };
+
+  it('a well-formed cursor naming nothing gets CURSOR_NOT_FOUND on every connection, as on the events subscription', async () => {
+    const execution = await runningExecution(server, { namespace: 'cursors' });
+    const noEvent = forged('ev:1:999999999');
+    const someTime = new Date('2026-01-01T00:00:00.000Z').getTime();
+    const connections: [string, string, Record<string, unknown>][] = [
+      ['events', 'query($after: String) { events(first: 5, after: $after) { edges { cursor } } }', { after: noEvent }],
+      ['Execution.events', 'query($id: ID!, $after: String) { execution(id: $id) { events(first: 5, after: $after) { edges { cursor } } } }', { id: execution.id, after: noEvent }],
+      ['executions', 'query($after: String) { executions(first: 5, after: $after) { edges { cursor } } }', { after: forged(`ex:${someTime}:${randomUUID()}`) }],
+      // A real execution's id with another position names nothing either.
+      ['executions (moved)', 'query($after: String) { executions(first: 5, after: $after) { edges { cursor } } }', { after: forged(`ex:${someTime + 1}:${parseId(execution.id, 'Execution')}`) }],
+      ['alerts', 'query($after: String) { alerts(first: 5, after: $after) { edges { cursor } } }', { after: forged(`al:${someTime}:${randomUUID()}`) }],
+      ['silences', 'query($after: String) { silences(first: 5, after: $after) { edges { cursor } } }', { after: forged(`si:${someTime}:${randomUUID()}`) }],
+      ['alertDeliveries', 'query($after: String) { alertDeliveries(first: 5, after: $after) { edges { cursor } } }', { after: forged('dl:999999') }],
+    ];
+    for (const [name, query, variables] of connections) {
+      const result = await server.request(query, variables);
+      expect(result.errors, name).toMatchObject([{ extensions: notFound }]);
+    }
+
+    const live = server.wsClient().iterate({ query: 'subscription($after: String) { events(after: $after) { id } }', variables: { after: noEvent } });
+    const subscribed = await live.next().catch((errors: unknown) => ({ value: { errors } }));
+    const query = await server.request('query($after: String) { events(first: 5, after: $after) { edges { cursor } } }', { after: noEvent });
+    const answer = (errors: GraphQLFormattedError[]) => errors.map(({ message, extensions }) => ({ message, extensions }));
+    expect(answer((subscribed.value as { errors: GraphQLFormattedError[] }).errors)).toEqual(answer(query.errors!));
+
+    // The cursors those connections return still resume them.
+    const { events } = await server.data(ListEvents, { filter: { executionId: execution.id }, first: 1 });
+    const rest = await server.data(ListEvents, { filter: { executionId: execution.id }, first: 5, after: events.pageInfo.endCursor });
+    expect(rest.events.edges.map((e) => e.node.type)).toEqual(['EXECUTION_STARTED']);
   });
 });
 

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { parseId } from '../src/graphql/ids.js';
-import { EventsSubscription } from './documents.js';
+import { CompleteStep, EventsSubscription, ListEvents, StartStep } from './documents.js';
 import { floodEvents, runningExecution } from './fixtures.js';
 import { eventually, startServer, type TestServer } from './harness.js';
 
@@ -73,4 +73,77 @@ describe('SSE streams follow the same rules as WebSockets', () => {
     await closed;
     expect(healthy.isClosed()).toBe(false);
   }, 40_000);
+});
+
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** An SSE stream read with a plain HTTP client (GET, as an EventSource does), parsed into events as they arrive. */
+async function readStream(server: TestServer, variables: Record<string, unknown>, lastEventId?: string) {
+  const url = new URL(server.url);
+  url.searchParams.set('query', print(EventsSubscription));
+  url.searchParams.set('variables', JSON.stringify(variables));
+  const abort = new AbortController();
+  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: abort.signal });
+  expect(response.status).toBe(200);
+  const events: SseEvent[] = [];
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    let buffered = '';
+    const reader = response.body!.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      buffered += decoder.decode(chunk.value, { stream: true });
+      for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const fields = block.split('\n').filter((line) => !line.startsWith(':') && line.includes(':'));
+        if (fields.length) events.push(Object.fromEntries(fields.map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()])));
+      }
+    }
+  })().catch(() => {});
+  const next = () => events.filter((e) => e.event === 'next');
+  return {
+    next,
+    typesReceived: () => next().map((e) => (JSON.parse(e.data!) as { data: { events: { type: string } } }).data.events.type),
+    close: async () => {
+      abort.abort();
+      await reading;
+    },
+  };
+}
+
+describe('SSE resumes like an EventSource', () => {
+  it("sends each event's cursor as its id, and a reconnect with Last-Event-ID resumes right after it", async () => {
+    const server = await startServer();
+    const execution = await runningExecution(server, { stepCount: 2 });
+    const filter = { executionId: execution.id };
+    const { events: log } = await server.data(ListEvents, { filter, first: 10 });
+    const stream = await readStream(server, { filter, after: log.pageInfo.endCursor });
+    await eventually(() => server.app.services.live.watcher.size > 0, 5_000, 'the stream subscribed');
+    await server.data(StartStep, { stepId: execution.steps[0]!.id });
+    await server.data(CompleteStep, { stepId: execution.steps[0]!.id });
+    await eventually(() => stream.next().length >= 2, 5_000, 'two events');
+    await stream.close();
+
+    const { events: all } = await server.data(ListEvents, { filter, first: 10 });
+    const cursors = all.edges.map((e) => e.cursor);
+    expect(stream.next().map((e) => e.id)).toEqual(cursors.slice(2, 4));
+    expect(stream.typesReceived()).toEqual(['STEP_STARTED', 'STEP_COMPLETED']);
+
+    // The browser reconnects with the same URL (its stale `after`) and the id of the last event it read.
+    await server.data(StartStep, { stepId: execution.steps[1]!.id });
+    const resumed = await readStream(server, { filter, after: log.pageInfo.endCursor }, stream.next()[0]!.id);
+    await eventually(() => resumed.next().length >= 2, 5_000, 'the replay');
+    expect(resumed.typesReceived()).toEqual(['STEP_COMPLETED', 'STEP_STARTED']);
+    expect(resumed.next()[1]!.id).toBe((await server.data(ListEvents, { filter, first: 10 })).events.edges[4]!.cursor);
+    await resumed.close();
+
+    const unknown = await readStream(server, { filter }, Buffer.from('ev:1:999999999').toString('base64url'));
+    await eventually(() => unknown.next().length >= 1, 5_000, 'the answer to an unknown Last-Event-ID');
+    expect(JSON.parse(unknown.next()[0]!.data!)).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_NOT_FOUND' } }] });
+    await unknown.close();
+  });
 });

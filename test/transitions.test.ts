@@ -696,7 +696,7 @@ describe('createExecution with an externalId', () => {
     const first = await ok(CreateExecution, { input: { workflow: 'deploy', externalId, steps } });
     await ok(StartExecution, { id: first.createExecution.id });
     const repeat = await ok(CreateExecution, {
-      input: { workflow: 'other-workflow', externalId, steps: [...steps, { name: 'extra', type: 'http' }], queued: true },
+      input: { workflow: 'deploy', externalId, steps: [...steps, { name: 'extra', type: 'http' }], queued: true },
     });
     expect(repeat.createExecution).toMatchObject({
       id: first.createExecution.id,

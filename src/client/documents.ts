@@ -8,6 +8,11 @@ export const StepResult = graphql(`fragment ClientStep on StepProgress { id exec
 export const CreateExecution = graphql(`
   mutation ClientCreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ClientExecution } }
 `);
+export const ExecutionByExternalId = graphql(`
+  query ClientExecutionByExternalId($namespace: String, $externalId: String!) {
+    executionByExternalId(namespace: $namespace, externalId: $externalId) { ...ClientExecution }
+  }
+`);
 export const QueueExecution = graphql(`mutation ClientQueueExecution($id: ID!) { queueExecution(id: $id) { ...ClientExecution } }`);
 export const StartExecution = graphql(`mutation ClientStartExecution($id: ID!) { startExecution(id: $id) { ...ClientExecution } }`);
 export const CompleteExecution = graphql(`mutation ClientCompleteExecution($id: ID!) { completeExecution(id: $id) { ...ClientExecution } }`);

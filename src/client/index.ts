@@ -32,7 +32,8 @@ const retryableStatus = new Set([502, 503, 504]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A typed client for execution engines: one method per engine mutation, and `ingest` for batches.
+ * A typed client for execution engines: one method per engine mutation, `ingest` for batches, and
+ * `executionByExternalId` to find a run by the engine's own id.
  * Network failures are retried with exponential backoff, which is safe because every mutation is
  * idempotent (a repeat whose effect already holds changes nothing); give createExecution an
  * `externalId` to make it idempotent too.
@@ -79,6 +80,9 @@ export function createRunwatchClient(options: RunwatchClientOptions) {
     request,
     createExecution: async (input: CreateExecutionInput) =>
       (await request(documents.CreateExecution, { input })).createExecution,
+    /** The execution created with this `externalId` (in `namespace`, "default" when left out); null when there is none. */
+    executionByExternalId: async (externalId: string, namespace?: string) =>
+      (await request(documents.ExecutionByExternalId, { externalId, namespace })).executionByExternalId,
     queueExecution: async (id: string) => (await request(documents.QueueExecution, { id })).queueExecution,
     startExecution: async (id: string) => (await request(documents.StartExecution, { id })).startExecution,
     completeExecution: async (id: string) => (await request(documents.CompleteExecution, { id })).completeExecution,

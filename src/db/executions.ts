@@ -14,11 +14,23 @@ export interface ExecutionFilter {
   status?: readonly ExecutionStatus[] | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+  externalId?: string | null;
+  /** Executions whose labels contain these (jsonb `@>`). */
+  labels?: Record<string, unknown> | null;
+  /** Text in the externalId (any case), or the execution with this database id (`searchId`). */
+  search?: string | null;
+  searchId?: string | null;
 }
 
 const inScope = (scope: NamespaceScope) => scopeCondition(executions.namespace, scope);
 
 const prepare = preparedStatements();
+
+/** The `search` value in the externalId, in any case (no LIKE pattern: `%` and `_` are plain text), or the id `searchId`. */
+const searchCondition = (byIdToo: boolean) => {
+  const inExternalId = sql`strpos(lower(${executions.externalId}), lower(${value('search')})) > 0`;
+  return byIdToo ? sql`(${inExternalId} or ${executions.id} = ${value('searchId')}::uuid)` : inExternalId;
+};
 const executionRows = tableReader(executions);
 const stepRows = tableReader(steps);
 
@@ -84,6 +96,10 @@ export function executionReads(db: Db) {
         statuses: filter.status?.length ? [...filter.status] : undefined,
         createdAfter: filter.createdAfter?.toISOString(),
         createdBefore: filter.createdBefore?.toISOString(),
+        externalId: filter.externalId ?? undefined,
+        labels: filter.labels ? JSON.stringify(filter.labels) : undefined,
+        search: filter.search || undefined,
+        searchId: filter.search ? (filter.searchId ?? undefined) : undefined,
         afterCreatedAt: after?.createdAt.toISOString(),
         afterId: after?.id,
         limit: limit + 1,
@@ -100,6 +116,9 @@ export function executionReads(db: Db) {
               values.statuses === undefined ? undefined : anyOf(executions.status, 'statuses', 'text'),
               values.createdAfter === undefined ? undefined : sql`${executions.createdAt} >= ${value('createdAfter')}::timestamptz`,
               values.createdBefore === undefined ? undefined : sql`${executions.createdAt} < ${value('createdBefore')}::timestamptz`,
+              values.externalId === undefined ? undefined : eq(executions.externalId, value('externalId')),
+              values.labels === undefined ? undefined : sql`${executions.labels} @> ${value('labels')}::jsonb`,
+              values.search === undefined ? undefined : searchCondition(values.searchId !== undefined),
               after === null
                 ? undefined
                 : sql`(${executions.createdAt}, ${executions.id}) < (${value('afterCreatedAt')}::timestamptz, ${value('afterId')}::uuid)`,
@@ -108,6 +127,18 @@ export function executionReads(db: Db) {
           .orderBy(desc(executions.createdAt), desc(executions.id))
           .limit(value('limit')),
       );
+    },
+
+    /** The execution its engine knows as `externalId` in `namespace`; null when there is none in scope. */
+    async executionByExternalId(namespace: string, externalId: string, scope: NamespaceScope): Promise<ExecutionRow | null> {
+      const values = { namespace, externalId, scope: scopeValue(scope) };
+      const [row] = await executionRows(db, 'executionByExternalId', values, () =>
+        db
+          .select()
+          .from(executions)
+          .where(and(eq(executions.namespace, value('namespace')), eq(executions.externalId, value('externalId')), inScope(scope))),
+      );
+      return row ?? null;
     },
 
     listActiveExecutions(namespace: string | null, scope: NamespaceScope) {
@@ -198,7 +229,7 @@ export interface BatchWrites {
 }
 
 const EXECUTION_STATE = ['status', 'error', 'queuedAt', 'startedAt', 'finishedAt', 'updatedAt', 'lastSeq', 'slaBreachedAt', 'timeoutBreachedAt'] as const;
-const STEP_STATE = ['status', 'progressPercent', 'message', 'attempt', 'error', 'decision', 'startedAt', 'finishedAt'] as const;
+const STEP_STATE = ['status', 'progressPercent', 'message', 'attempt', 'error', 'decision', 'approvers', 'startedAt', 'finishedAt'] as const;
 
 /**
  * Every write of a batch, each kind in one statement, issued together so they share one round trip.

@@ -256,6 +256,15 @@ export function listDeliveries(db: Db, filter: DeliveryFilter, scope: NamespaceS
     .limit(limit + 1);
 }
 
+/** Whether the delivery numbered `seq` is there and in `scope`. */
+export async function deliveryExists(db: Db, seq: number, scope: NamespaceScope): Promise<boolean> {
+  const found = await db
+    .select({ seq: alertDeliveries.seq })
+    .from(alertDeliveries)
+    .where(and(eq(alertDeliveries.seq, seq), inNamespaces(alertDeliveries.namespace, scope)));
+  return found.length > 0;
+}
+
 export function deliveriesByIds(db: Db, ids: readonly string[], scope: NamespaceScope): Promise<DeliveryRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return db

@@ -84,6 +84,8 @@ export const steps = pgTable(
     error: text('error'),
     /** The decision on an approval gate, once taken: APPROVED or REJECTED. */
     decision: text('decision').$type<'APPROVED' | 'REJECTED'>(),
+    /** Who may approve or reject while it waits (requestApproval's list); null: anyone. */
+    approvers: jsonb('approvers').$type<string[]>(),
     startedAt: at('started_at'),
     finishedAt: at('finished_at'),
   },

@@ -1,4 +1,4 @@
-import { badInput, invalidTransition } from '../errors.js';
+import { badInput, DomainError, invalidTransition } from '../errors.js';
 
 export const EXECUTION_STATUSES = [
   'PENDING',
@@ -85,6 +85,8 @@ export interface StepState {
   attempt: number;
   error: string | null;
   decision: 'APPROVED' | 'REJECTED' | null;
+  /** Who may decide the approval it waits for; null: anyone. */
+  approvers: string[] | null;
   startedAt: Date | null;
 }
 
@@ -105,6 +107,7 @@ export type StepPatch = Partial<{
   attempt: number;
   error: string | null;
   decision: 'APPROVED' | 'REJECTED' | null;
+  approvers: string[] | null;
   startedAt: Date | null;
   finishedAt: Date | null;
 }>;
@@ -366,13 +369,16 @@ export function applyStepCommand(
       return change(
         execution.status === 'WAITING_APPROVAL' ? {} : { status: 'WAITING_APPROVAL' },
         [{ type: 'APPROVAL_REQUESTED', stepId: step.id, data: { ...stepRef, approvers: command.approvers, message: command.message } }],
-        new Map([[step.id, { status: 'WAITING_APPROVAL', startedAt: step.startedAt ?? now, message: command.message }]]),
+        new Map([[step.id, { status: 'WAITING_APPROVAL', startedAt: step.startedAt ?? now, message: command.message, approvers: command.approvers.length ? command.approvers : null }]]),
       );
 
     case 'approve':
     case 'reject': {
       const approved = command.kind === 'approve';
       if (command.by.trim() === '') throw badInput('by must not be empty', { field: 'by' });
+      if (step.approvers && !step.approvers.includes(command.by)) {
+        throw new DomainError('FORBIDDEN', `"${command.by.slice(0, 200)}" is not among the approvers of this step`, { field: 'by', approvers: step.approvers });
+      }
       const decided = approved ? 'APPROVED' : 'REJECTED';
       if (step.decision === decided && s === (approved ? 'COMPLETED' : 'FAILED')) return null;
       if (s !== 'WAITING_APPROVAL') refuse(approved ? 'approve the step' : 'reject the step', 'it', s);

@@ -2,15 +2,14 @@ import DataLoader from 'dataloader';
 import type { Context } from '../context.js';
 import type { AlertRow, ExecutionRow } from '../db/schema.js';
 import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertSeverity } from '../domain/alerts.js';
-import { decodeExecutionCursor, encodeExecutionCursor, isUuid, type ExecutionPosition } from '../domain/cursors.js';
-import { badInput } from '../errors.js';
+import { decodeExecutionCursor, encodeExecutionCursor, invalidCursor, isUuid, type ExecutionPosition } from '../domain/cursors.js';
 import { ALERT_RULE_IDS } from '../services/alert-rules.js';
 import { feedStart } from '../services/events.js';
 import { builder } from './builder.js';
-import { ExecutionConnection } from './execution.js';
+import { ExecutionConnection, executionExists } from './execution.js';
 import { parseId } from './ids.js';
 import { abortable } from './live.js';
-import { pageArgs, pageSize, toConnection } from './pagination.js';
+import { pageArgs, pageSize, rowsAfter, toConnection } from './pagination.js';
 
 export const AlertSeverityEnum = builder.enumType('AlertSeverity', { values: ALERT_SEVERITIES });
 const AlertStatusEnum = builder.enumType('AlertStatus', {
@@ -66,8 +65,9 @@ builder.node(AlertRef, {
       args: pageArgs,
       resolve: async (alert, args, ctx) => {
         const limit = pageSize(args.first, ctx.services.config);
-        const after = args.after ? decodeExecutionCursor(args.after) : null;
-        const rows = await executionsOfAlert(ctx, alert.id, after, limit);
+        const rows = await rowsAfter(args.after, decodeExecutionCursor, (position) => executionExists(ctx, position), (after) =>
+          executionsOfAlert(ctx, alert.id, after, limit),
+        );
         for (const row of rows) ctx.loaders.execution.prime(row.id, row);
         return toConnection(rows, limit, encodeExecutionCursor, args.after);
       },
@@ -80,7 +80,7 @@ const AlertConnection = builder.connectionObject({ type: AlertRef, name: 'AlertC
 const encodeAlertCursor = (a: AlertRow) => Buffer.from(`al:${a.firstSeenAt.getTime()}:${a.id}`).toString('base64url');
 function decodeAlertCursor(cursor: string) {
   const match = /^al:(\d{1,15}):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match || !isUuid(match[2]!)) throw badInput(`"${cursor.slice(0, 80)}" is not a valid cursor; pass a cursor this API returned`, { field: 'after' });
+  if (!match || !isUuid(match[2]!)) throw invalidCursor(cursor);
   return { firstSeenAt: new Date(Number(match[1])), id: match[2]! };
 }
 
@@ -92,8 +92,12 @@ builder.queryFields((t) => ({
     args: { status: t.arg({ type: [AlertStatusEnum] }), severity: t.arg({ type: [AlertSeverityEnum] }), ...pageArgs },
     resolve: async (_root, args, ctx) => {
       const limit = pageSize(args.first, ctx.services.config);
-      const after = args.after ? decodeAlertCursor(args.after) : null;
-      const rows = await ctx.services.alerts.list({ status: args.status, severity: args.severity }, ctx.scope, after, limit);
+      const rows = await rowsAfter(
+        args.after,
+        decodeAlertCursor,
+        async (position) => (await ctx.loaders.alert.load(position.id))?.firstSeenAt.getTime() === position.firstSeenAt.getTime(),
+        (after) => ctx.services.alerts.list({ status: args.status, severity: args.severity }, ctx.scope, after, limit),
+      );
       return toConnection(rows, limit, encodeAlertCursor, args.after);
     },
   }),

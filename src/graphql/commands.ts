@@ -118,17 +118,17 @@ export const engineCommands = {
     toCommand: (a) => ({ kind: 'skipStep', reason: a.reason ?? null }),
   }),
   requestApproval: onStep({
-    description: 'Puts the step and its execution in WAITING_APPROVAL.',
+    description: 'Puts the step and its execution in WAITING_APPROVAL. With approvers, only they may approve or reject it; without, anyone may.',
     args: { approvers: { type: ['String'] }, message: { type: 'String' } },
     toCommand: (a) => ({ kind: 'requestApproval', approvers: a.approvers ?? [], message: a.message ?? null }),
   }),
   approveStep: onStep({
-    description: 'Completes the gate step; the execution runs again.',
+    description: 'Completes the gate step; the execution runs again. FORBIDDEN when the step names approvers and `by` is not one of them.',
     args: decisionArgs,
     toCommand: (a) => ({ kind: 'approve', by: a.by, comment: a.comment ?? null }),
   }),
   rejectStep: onStep({
-    description: 'Fails the gate step with the rejection as its error.',
+    description: 'Fails the gate step with the rejection as its error. FORBIDDEN when the step names approvers and `by` is not one of them.',
     args: decisionArgs,
     toCommand: (a) => ({ kind: 'reject', by: a.by, comment: a.comment ?? null }),
   }),
@@ -176,7 +176,9 @@ const CreateExecutionInput = builder.inputType('CreateExecutionInput', {
 builder.mutationField('createExecution', (t) =>
   t.field({
     type: ExecutionRef,
-    description: 'Idempotent with externalId: a repeat returns the existing execution.',
+    description:
+      'Idempotent with externalId: a repeat (same namespace, externalId and workflow) returns the existing execution; ' +
+      'the same externalId with another workflow is CONFLICT.',
     args: { input: t.arg({ type: CreateExecutionInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.executions.createExecution(input, ctx.scope),
   }),

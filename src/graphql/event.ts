@@ -7,13 +7,19 @@ import { feedStart, liveEvents } from '../services/events.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
 import { encodeGlobalId, parseId } from './ids.js';
-import { pageArgs, pageSize, toConnection } from './pagination.js';
+import { pageArgs, pageSize, rowsAfter, toConnection } from './pagination.js';
 
 export const EventTypeEnum = builder.enumType('EventType', { values: EVENT_TYPES });
 
 export const EventRef = builder.objectRef<EventRow>('ExecutionEvent');
 
 const eventCursor = (event: EventRow) => encodeEventCursor({ txId: event.txId, id: event.id });
+
+const isEventRow = (payload: unknown): payload is EventRow =>
+  typeof payload === 'object' && payload !== null && typeof (payload as EventRow).txId === 'number' && typeof (payload as EventRow).seq === 'number';
+
+/** What a live result about an event carries in its extensions: the event's cursor (SSE sends it as the event id too). */
+export const eventResultExtensions = (payload: unknown) => (isEventRow(payload) ? { cursor: eventCursor(payload) } : null);
 
 builder.node(EventRef, {
   description: 'One entry of the event log. Feeds are ordered, gap-free per execution and resumable.',
@@ -61,8 +67,13 @@ export function toEventFilter(input: { namespace?: string | null; executionId?: 
 /** One page of the event log in feed order. */
 export async function eventPage(ctx: Context, filter: EventFilter, first: number | null | undefined, after: string | null | undefined) {
   const limit = pageSize(first, ctx.services.config);
-  const position = after ? decodeEventCursor(after) : null;
-  const rows = await ctx.services.repository.listEvents(filter, ctx.scope, position, limit + 1);
+  const { repository } = ctx.services;
+  const rows = await rowsAfter(
+    after,
+    decodeEventCursor,
+    async (position) => (await repository.eventAt(position, ctx.scope)) !== null,
+    (position) => repository.listEvents(filter, ctx.scope, position, limit + 1),
+  );
   return toConnection(rows, limit, eventCursor, after);
 }
 
@@ -96,11 +107,16 @@ builder.subscriptionFields((t) => ({
     type: EventRef,
     description:
       'Replays every matching event after `after`, then streams new ones: no gap and no duplicate at the ' +
-      'hand-off, nor across a reconnect that passes the last cursor. Without `after`, starts from now.',
-    args: { filter: t.arg({ type: EventFilterInput }), after: t.arg.string() },
+      'hand-off, nor across a reconnect that passes the last cursor. Without `after`, starts from now. Each result carries ' +
+      'its event\'s cursor in extensions.cursor; over SSE it is the event id, and a reconnect\'s Last-Event-ID header ' +
+      'takes the place of `after`.',
+    args: {
+      filter: t.arg({ type: EventFilterInput }),
+      after: t.arg.string({ description: 'An event cursor; one naming no event the caller may see is BAD_USER_INPUT with extensions.reason CURSOR_NOT_FOUND.' }),
+    },
     subscribe: async (_root, args, ctx) => {
       const filter = toEventFilter(args.filter);
-      const start = await feedStart(ctx.services.repository, args.after, ctx.scope);
+      const start = await feedStart(ctx.services.repository, ctx.lastEventId ?? args.after, ctx.scope);
       return liveEvents(ctx.services.live, filter, ctx.scope, start);
     },
     resolve: (event) => event,

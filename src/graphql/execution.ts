@@ -1,18 +1,19 @@
 import type DataLoader from 'dataloader';
+import type { ExecutionFilter } from '../db/repository.js';
 import type { ExecutionRow, StepRow } from '../db/schema.js';
-import { decodeExecutionCursor, encodeExecutionCursor } from '../domain/cursors.js';
+import { decodeExecutionCursor, encodeExecutionCursor, isUuid, type ExecutionPosition } from '../domain/cursors.js';
 import { EXECUTION_STATUSES } from '../domain/lifecycle.js';
 import { ETA_BASES, MIN_OVERRUN_SAMPLES } from '../domain/eta.js';
 import { QUEUE_ETA_BASES, RATE_STARTS, RATE_WINDOW_MS } from '../domain/queue-eta.js';
 import type { Context } from '../context.js';
 import { liveExecution } from '../services/events.js';
 import { workflowKey, type ProgressReport } from '../services/progress.js';
-import { notFound } from '../errors.js';
+import { badInput, notFound } from '../errors.js';
 import { builder } from './builder.js';
 import { abortable } from './live.js';
 import { eventPage, EventConnection, EventRef } from './event.js';
 import { encodeGlobalId, parseId } from './ids.js';
-import { pageArgs, pageSize, toConnection } from './pagination.js';
+import { pageArgs, pageSize, rowsAfter, toConnection } from './pagination.js';
 import { selectsField } from './selection.js';
 import { StepRef } from './step.js';
 
@@ -188,6 +189,12 @@ ProgressRef.implement({
 
 export const ExecutionConnection = builder.connectionObject({ type: ExecutionRef, name: 'ExecutionConnection' });
 
+/** Whether an executions cursor names an execution the caller may see (through the operation's loader). */
+export async function executionExists(ctx: Context, position: ExecutionPosition) {
+  const execution = await ctx.loaders.execution.load(position.id);
+  return execution?.createdAt.getTime() === position.createdAt.getTime();
+}
+
 /**
  * A feed's context lives as long as its subscription, so these reads are batched but not kept:
  * a dashboard open for days would otherwise cache every execution it ever saw.
@@ -217,8 +224,36 @@ const ExecutionFilterInput = builder.inputType('ExecutionFilter', {
     status: t.field({ type: [ExecutionStatusEnum] }),
     createdAfter: t.field({ type: 'DateTime' }),
     createdBefore: t.field({ type: 'DateTime' }),
+    externalId: t.string({ description: "The engine's own id, exactly (with namespace: at most one execution)." }),
+    labels: t.field({
+      type: 'JSON',
+      description: 'A JSON object: executions whose labels contain all of its keys with these values (nested objects alike; jsonb containment).',
+    }),
+    search: t.string({ description: 'Text in the externalId (any case), or a whole execution id: the dashboard\'s search box.' }),
   }),
 });
+
+type ExecutionFilterArgs = typeof ExecutionFilterInput.$inferInput;
+
+function toExecutionFilter(input: ExecutionFilterArgs | null | undefined): ExecutionFilter {
+  if (!input) return {};
+  const { labels, ...rest } = input;
+  const search = input.search?.trim() || null;
+  if (labels != null && (typeof labels !== 'object' || Array.isArray(labels))) {
+    throw badInput('labels must be a JSON object, e.g. { "team": "payments" }', { field: 'labels' });
+  }
+  return { ...rest, labels: labels as Record<string, unknown> | null | undefined, search, searchId: search ? executionIdIn(search) : null };
+}
+
+/** The database id a search names: a global execution id or a bare uuid; null for anything else. */
+function executionIdIn(text: string): string | null {
+  if (isUuid(text)) return text.toLowerCase();
+  try {
+    return parseId(text, 'Execution');
+  } catch {
+    return null;
+  }
+}
 
 builder.queryFields((t) => ({
   execution: t.field({
@@ -236,14 +271,30 @@ builder.queryFields((t) => ({
       return found.execution;
     },
   }),
+  executionByExternalId: t.field({
+    type: ExecutionRef,
+    nullable: true,
+    description: "The execution its engine knows by its own id (externalId, unique per namespace); null when there is none (or not in the caller's namespaces).",
+    args: {
+      namespace: t.arg.string({ description: '"default" when not given, as in createExecution.' }),
+      externalId: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const execution = await ctx.services.repository.executionByExternalId(args.namespace ?? 'default', args.externalId, ctx.scope);
+      if (execution) ctx.loaders.execution.prime(execution.id, execution);
+      return execution;
+    },
+  }),
   executions: t.field({
     type: ExecutionConnection,
     description: 'Newest first.',
     args: { filter: t.arg({ type: ExecutionFilterInput }), ...pageArgs },
     resolve: async (_root, args, ctx) => {
       const limit = pageSize(args.first, ctx.services.config);
-      const after = args.after ? decodeExecutionCursor(args.after) : null;
-      const rows = await ctx.services.repository.listExecutions(args.filter ?? {}, ctx.scope, after, limit);
+      const filter = toExecutionFilter(args.filter);
+      const rows = await rowsAfter(args.after, decodeExecutionCursor, (position) => executionExists(ctx, position), (after) =>
+        ctx.services.repository.listExecutions(filter, ctx.scope, after, limit),
+      );
       for (const row of rows) ctx.loaders.execution.prime(row.id, row);
       return toConnection(rows, limit, encodeExecutionCursor, args.after);
     },

@@ -14,7 +14,7 @@ const IngestCommandInput = builder.inputType('IngestCommand', {
 const IngestErrorRef = builder.objectRef<{ code: string; message: string }>('IngestError').implement({
   description: 'Why a command changed nothing: the code and message its mutation alone would have failed with.',
   fields: (t) => ({
-    code: t.exposeString('code', { description: 'A stable code: BAD_USER_INPUT, NOT_FOUND, INVALID_TRANSITION, FORBIDDEN, ...' }),
+    code: t.exposeString('code', { description: 'A stable code: BAD_USER_INPUT, NOT_FOUND, INVALID_TRANSITION, CONFLICT, FORBIDDEN, ...' }),
     message: t.exposeString('message'),
   }),
 });

@@ -1,12 +1,13 @@
 import type { Context } from '../context.js';
 import type { AlertRow, DeliveryRow, ReceiverRow, RouteRow } from '../db/schema.js';
+import { invalidCursor } from '../domain/cursors.js';
 import { RECEIVER_KINDS } from '../domain/notification-payloads.js';
 import { redactUrl } from '../domain/notifications.js';
 import { badInput } from '../errors.js';
 import { AlertRef } from './alert.js';
 import { builder } from './builder.js';
 import { parseId } from './ids.js';
-import { pageArgs, pageSize, toConnection } from './pagination.js';
+import { pageArgs, pageSize, rowsAfter, toConnection } from './pagination.js';
 import { AlertLabelEnum, LabelMatcherInput, LabelMatcherRef } from './silence.js';
 
 const ReceiverKindEnum = builder.enumType('ReceiverKind', {
@@ -83,7 +84,7 @@ const DeliveryConnection = builder.connectionObject({ type: DeliveryRef, name: '
 const encodeDeliveryCursor = (d: DeliveryRow) => Buffer.from(`dl:${d.seq}`).toString('base64url');
 function decodeDeliveryCursor(cursor: string): number {
   const match = /^dl:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw badInput(`"${cursor.slice(0, 80)}" is not a valid cursor; pass a cursor this API returned`, { field: 'after' });
+  if (!match) throw invalidCursor(cursor);
   return Number(match[1]);
 }
 
@@ -141,7 +142,13 @@ builder.queryFields((t) => ({
       const limit = pageSize(args.first, ctx.services.config);
       const { alertId, receiverId, status } = args.filter ?? {};
       const filter = { alertId: alertId == null ? null : parseId(String(alertId), 'Alert'), receiverId: receiverIdOf(receiverId), status };
-      const rows = await ctx.services.notifications.deliveries(filter, ctx.scope, args.after ? decodeDeliveryCursor(args.after) : null, limit);
+      const { notifications } = ctx.services;
+      const rows = await rowsAfter(
+        args.after,
+        decodeDeliveryCursor,
+        (seq) => notifications.deliveryExists(seq, ctx.scope),
+        (afterSeq) => notifications.deliveries(filter, ctx.scope, afterSeq, limit),
+      );
       return toConnection(rows, limit, encodeDeliveryCursor, args.after);
     },
   }),

@@ -5,7 +5,7 @@ import { silenceVisibleTo } from '../services/silences.js';
 import { AlertRef } from './alert.js';
 import { builder } from './builder.js';
 import { parseId } from './ids.js';
-import { pageArgs, pageSize, timeAndIdCursor, toConnection } from './pagination.js';
+import { pageArgs, pageSize, rowsAfter, timeAndIdCursor, toConnection } from './pagination.js';
 
 export const AlertLabelEnum = builder.enumType('AlertLabel', {
   description: 'The labels of an alert that silences and routes match on.',
@@ -82,8 +82,13 @@ builder.queryFields((t) => ({
     args: { state: t.arg({ type: [SilenceStateEnum] }), ...pageArgs },
     resolve: async (_root, args, ctx) => {
       const limit = pageSize(args.first, ctx.services.config);
-      const after = args.after ? silenceCursor.decode(args.after) : null;
-      const rows = await ctx.services.silences.list(args.state ?? [], ctx.scope, after && { createdAt: after.at, id: after.id }, limit);
+      const { silences } = ctx.services;
+      const rows = await rowsAfter(
+        args.after,
+        silenceCursor.decode,
+        async ({ at, id }) => (await silences.byIds([id], ctx.scope))[0]?.createdAt.getTime() === at.getTime(),
+        (after) => silences.list(args.state ?? [], ctx.scope, after && { createdAt: after.at, id: after.id }, limit),
+      );
       return toConnection(rows, limit, (s) => silenceCursor.encode(s.createdAt, s.id), args.after);
     },
   }),

@@ -24,6 +24,10 @@ builder.node(StepRef, {
     message: t.exposeString('message', { nullable: true }),
     attempt: t.exposeInt('attempt', { description: '1 on the first run; +1 on each retry.' }),
     error: t.exposeString('error', { nullable: true }),
+    approvers: t.exposeStringList('approvers', {
+      nullable: true,
+      description: 'Who may approve or reject it while it waits (the list requestApproval named); null: anyone.',
+    }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     durationMs: t.float({

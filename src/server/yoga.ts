@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga, type YogaServerOptions } from 'graphql-yoga';
-import type { Principal } from '../auth/auth.js';
+import { hasScope, type Principal } from '../auth/auth.js';
 import { graphiqlEnabled, introspectionEnabled, type Config } from '../config.js';
 import { createContext, type Services } from '../context.js';
 import { DomainError } from '../errors.js';
+import { eventResultExtensions } from '../graphql/event.js';
 import { schema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 import { GRAPHIQL_OPTIONS, renderGraphiQL } from './graphiql.js';
@@ -12,6 +13,7 @@ import { maskError, useStableErrorCodes } from './plugins/errors.js';
 import { useQueryLimits } from './plugins/limits.js';
 import { useReplicaReads } from './plugins/replica-reads.js';
 import { useSharedSubscriptionResults } from './plugins/shared-subscriptions.js';
+import { isEventStreamRequest, useSseEventIds } from './sse.js';
 
 /** What the HTTP guard or a WebSocket's connection_init puts in Yoga's server context. */
 export interface ServerContext {
@@ -47,14 +49,16 @@ export function createGraphQLServer(services: Services) {
     maxRequestBodySize: false,
     plugins: [
       useStableErrorCodes(),
-      useSharedSubscriptionResults(mask),
+      useSharedSubscriptionResults(mask, eventResultExtensions),
+      useSseEventIds(),
       useCompiledExecution(),
       useReplicaReads(services.readFromReplicas),
-      useQueryLimits(config.limits, () => introspectionEnabled(config, authenticator.anonymousMode)),
+      useQueryLimits(config.limits, ({ principal }: ServerContext) => introspectionEnabled(config, principal !== undefined && hasScope(principal, 'read'))),
     ],
-    context: ({ principal }: ServerContext) => {
+    context: ({ principal, request }: ServerContext & { request?: Request }) => {
       if (!principal) throw new DomainError('UNAUTHENTICATED', 'An API key is required: send `Authorization: Bearer <key>`');
-      return createContext(services, principal.namespaces, principal);
+      const lastEventId = request && isEventStreamRequest(request) ? request.headers.get('last-event-id') || null : null;
+      return createContext(services, principal.namespaces, principal, lastEventId);
     },
     maskedErrors: { maskError: mask },
   });

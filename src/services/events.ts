@@ -1,8 +1,7 @@
 import type { EventFilter, NamespaceScope, Repository } from '../db/repository.js';
 import type { EventRow, ExecutionRow, StepRow } from '../db/schema.js';
-import { compareEventPositions, decodeEventCursor, type EventPosition } from '../domain/cursors.js';
+import { compareEventPositions, cursorNotFound, decodeEventCursor, type EventPosition } from '../domain/cursors.js';
 import { isFinal } from '../domain/lifecycle.js';
-import { badInput } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, WakeUp } from './bus.js';
 
@@ -198,12 +197,7 @@ export interface LiveFeedOptions {
 export async function feedStart(repository: Repository, after: string | null | undefined, scope: NamespaceScope) {
   if (!after) return (await repository.eventHead()) ?? { txId: 0, id: 0 };
   const position = decodeEventCursor(after);
-  if (!(await repository.eventAt(position, scope))) {
-    throw badInput('The cursor names an event that no longer exists; start again without `after` or from a newer cursor', {
-      field: 'after',
-      reason: 'CURSOR_NOT_FOUND',
-    });
-  }
+  if (!(await repository.eventAt(position, scope))) throw cursorNotFound();
   return position;
 }
 

@@ -13,7 +13,7 @@ import {
   type StepCommand,
 } from '../domain/lifecycle.js';
 import { changeDelta, createdDelta, type RollupDelta } from '../domain/metrics.js';
-import { badInput, DomainError, notFound } from '../errors.js';
+import { badInput, conflict, DomainError, notFound } from '../errors.js';
 import type { EventBus } from './bus.js';
 import { lockAndLoad, writeBatch, type BatchWrites, type Targets } from '../db/executions.js';
 
@@ -138,8 +138,16 @@ class Batch {
   }
 
   private create(input: ValidCreateInput): ExecutionRow {
-    const existing = input.externalId ? this.byExternalId.get(externalKey(input.namespace, input.externalId)) : undefined;
-    if (existing) return this.executions.get(existing)!;
+    const existingId = input.externalId ? this.byExternalId.get(externalKey(input.namespace, input.externalId)) : undefined;
+    if (existingId) {
+      const existing = this.executions.get(existingId)!;
+      if (existing.workflow === input.workflow) return existing;
+      throw conflict(
+        `externalId "${input.externalId}" already names an execution of workflow "${existing.workflow}" in namespace "${input.namespace}"; ` +
+          'a repeat must name the same workflow, another run needs another externalId',
+        { field: 'externalId', workflow: existing.workflow },
+      );
+    }
     const now = this.now;
     const execution: ExecutionRow = {
       id: randomUUID(),
@@ -172,6 +180,7 @@ class Batch {
       attempt: 1,
       error: null,
       decision: null,
+      approvers: null,
       startedAt: null,
       finishedAt: null,
     }));

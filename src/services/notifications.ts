@@ -13,6 +13,7 @@ import {
   alertsToNotify,
   deleteGroups,
   deliveriesByIds,
+  deliveryExists,
   insertDeliveries,
   latestDeliveriesOf,
   listDeliveries,
@@ -134,6 +135,7 @@ export function createNotifier(deps: Deps) {
     /** The delivery log, newest first. */
     deliveries: (filter: DeliveryFilter, scope: NamespaceScope, afterSeq: number | null, limit: number) =>
       listDeliveries(deps.db, filter, scope, afterSeq, limit),
+    deliveryExists: (seq: number, scope: NamespaceScope) => deliveryExists(deps.db, seq, scope),
     deliveriesByIds: (ids: readonly string[], scope: NamespaceScope) => deliveriesByIds(deps.db, ids, scope),
     latestDeliveriesOf: (alertIds: readonly string[], scope: NamespaceScope, limit: number) => latestDeliveriesOf(deps.db, alertIds, scope, limit),
 

@@ -41,6 +41,10 @@ export function createPrometheusExporter(metrics: MetricsService, options: { pre
   const prefix = options.prefix ?? 'runwatch_';
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix });
+  // Gauges named like counters (promtool rejects them); each is the sum of its by-type gauge beside it.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(`${prefix}${name}`);
+  }
   let snapshot: Promise<Snapshot> | null = null;
 
   const define = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', values: (s: Snapshot) => Value[]) => {
@@ -55,11 +59,11 @@ export function createPrometheusExporter(metrics: MetricsService, options: { pre
   };
   const labelsOf = (w: PrometheusWorkflow) => ({ namespace: w.namespace, workflow: w.workflow });
 
-  define('executions_total', 'Executions by final status (created: every execution), by namespace and workflow.', 'counter', (s) =>
-    s.workflows.flatMap((w) => [
-      { labels: { ...labelsOf(w), status: 'created' }, value: w.created },
-      ...Object.entries(w.finished).map(([status, value]) => ({ labels: { ...labelsOf(w), status }, value })),
-    ]),
+  define('executions_created_total', 'Executions created, by namespace and workflow.', 'counter', (s) =>
+    s.workflows.map((w) => ({ labels: labelsOf(w), value: w.created })),
+  );
+  define('executions_total', 'Finished executions by final status, namespace and workflow (each counted once, when it finished).', 'counter', (s) =>
+    s.workflows.flatMap((w) => Object.entries(w.finished).map(([status, value]) => ({ labels: { ...labelsOf(w), status }, value }))),
   );
   define('executions', 'Executions not finished yet, by status, namespace and workflow.', 'gauge', (s) =>
     s.workflows.flatMap((w) => {

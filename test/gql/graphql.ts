@@ -164,7 +164,13 @@ export type EventType =
 export type ExecutionFilter = {
   createdAfter?: string | null | undefined;
   createdBefore?: string | null | undefined;
+  /** The engine's own id, exactly (with namespace: at most one execution). */
+  externalId?: string | null | undefined;
+  /** A JSON object: executions whose labels contain all of its keys with these values (nested objects alike; jsonb containment). */
+  labels?: unknown;
   namespace?: string | null | undefined;
+  /** Text in the externalId (any case), or a whole execution id: the dashboard's search box. */
+  search?: string | null | undefined;
   status?: Array<ExecutionStatus> | null | undefined;
   workflow?: string | null | undefined;
 };

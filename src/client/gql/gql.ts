@@ -17,6 +17,7 @@ type Documents = {
     "\n  fragment ClientExecution on Execution { id externalId status steps { id name type status attempt } }\n": typeof types.ClientExecutionFragmentDoc,
     "fragment ClientStep on StepProgress { id executionId status attempt progressPercent }": typeof types.ClientStepFragmentDoc,
     "\n  mutation ClientCreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ClientExecution } }\n": typeof types.ClientCreateExecutionDocument,
+    "\n  query ClientExecutionByExternalId($namespace: String, $externalId: String!) {\n    executionByExternalId(namespace: $namespace, externalId: $externalId) { ...ClientExecution }\n  }\n": typeof types.ClientExecutionByExternalIdDocument,
     "mutation ClientQueueExecution($id: ID!) { queueExecution(id: $id) { ...ClientExecution } }": typeof types.ClientQueueExecutionDocument,
     "mutation ClientStartExecution($id: ID!) { startExecution(id: $id) { ...ClientExecution } }": typeof types.ClientStartExecutionDocument,
     "mutation ClientCompleteExecution($id: ID!) { completeExecution(id: $id) { ...ClientExecution } }": typeof types.ClientCompleteExecutionDocument,
@@ -37,6 +38,7 @@ const documents: Documents = {
     "\n  fragment ClientExecution on Execution { id externalId status steps { id name type status attempt } }\n": types.ClientExecutionFragmentDoc,
     "fragment ClientStep on StepProgress { id executionId status attempt progressPercent }": types.ClientStepFragmentDoc,
     "\n  mutation ClientCreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ClientExecution } }\n": types.ClientCreateExecutionDocument,
+    "\n  query ClientExecutionByExternalId($namespace: String, $externalId: String!) {\n    executionByExternalId(namespace: $namespace, externalId: $externalId) { ...ClientExecution }\n  }\n": types.ClientExecutionByExternalIdDocument,
     "mutation ClientQueueExecution($id: ID!) { queueExecution(id: $id) { ...ClientExecution } }": types.ClientQueueExecutionDocument,
     "mutation ClientStartExecution($id: ID!) { startExecution(id: $id) { ...ClientExecution } }": types.ClientStartExecutionDocument,
     "mutation ClientCompleteExecution($id: ID!) { completeExecution(id: $id) { ...ClientExecution } }": types.ClientCompleteExecutionDocument,
@@ -80,6 +82,10 @@ export function graphql(source: "fragment ClientStep on StepProgress { id execut
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ClientCreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ClientExecution } }\n"): (typeof documents)["\n  mutation ClientCreateExecution($input: CreateExecutionInput!) { createExecution(input: $input) { ...ClientExecution } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ClientExecutionByExternalId($namespace: String, $externalId: String!) {\n    executionByExternalId(namespace: $namespace, externalId: $externalId) { ...ClientExecution }\n  }\n"): (typeof documents)["\n  query ClientExecutionByExternalId($namespace: String, $externalId: String!) {\n    executionByExternalId(namespace: $namespace, externalId: $externalId) { ...ClientExecution }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

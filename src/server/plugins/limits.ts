@@ -228,13 +228,13 @@ export const noConditionalSubscriptionRoot: ValidationRule = (context) => ({
 /**
  * Depth, aliases, directives (graphql-armor), tokens (graphql-armor's parser) and list cost (ours),
  * each rejected with QUERY_TOO_COMPLEX; NUL characters rejected; introspection off unless
- * `introspection()` says so. Everything that reads only the document (graphql's rules, depth,
+ * `introspection(context)` says so for the caller in the operation's context. Everything that reads only the document (graphql's rules, depth,
  * aliases, directives, NUL literals, introspection, and the cost when no variables are given) is
  * checked once per document and kept; an operation with variables has its cost and its variables'
  * NUL characters checked on its own, without another pass of graphql's validator. (Yoga's own
  * validation cache cannot tell the two apart.)
  */
-export function useQueryLimits(limits: QueryLimits, introspection: () => boolean): Plugin {
+export function useQueryLimits<Context extends object>(limits: QueryLimits, introspection: (context: Context) => boolean): Plugin<Context> {
   const documentRules = [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...reportAs('MAX_DEPTH') }),
     maxAliasesRule({ n: limits.maxAliases, ...reportAs('MAX_ALIASES') }),
@@ -275,7 +275,7 @@ export function useQueryLimits(limits: QueryLimits, introspection: () => boolean
         let checks = byDocument.get(documentAST);
         if (!checks) byDocument.set(documentAST, (checks = { errors: validate(schema, documentAST, rules, options, typeInfo) }));
         const errors = [...checks.errors];
-        if (!introspection()) errors.push(...(checks.introspection ??= validate(schema, documentAST, [noIntrospection])));
+        if (!introspection(context)) errors.push(...(checks.introspection ??= validate(schema, documentAST, [noIntrospection])));
         if (variables && Object.keys(variables).length > 0) {
           errors.push(...costErrors(schema, documentAST, limits, variables));
           if (hasNul(variables)) errors.push(nulError());

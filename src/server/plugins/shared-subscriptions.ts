@@ -80,12 +80,20 @@ export const sharedStreamOf = (context: unknown) => (typeof context === 'object'
  * the cost of sending. Results of the events feed depend only on the event, the document, the
  * variables and the namespace scope, which together form the key. The selection runs compiled by
  * graphql-jit; its variables were already checked by graphql-js when the stream was created.
- * `maskError` is the server's error masking, applied to each shared result once.
+ * `maskError` is the server's error masking, applied to each shared result once; `extensionsOf`
+ * gives a result the extensions its event implies (an event's cursor, say).
  */
-export function useSharedSubscriptionResults(maskError: (error: unknown) => Error): Plugin {
+export function useSharedSubscriptionResults(
+  maskError: (error: unknown) => Error,
+  extensionsOf: (payload: unknown) => Record<string, unknown> | null = () => null,
+): Plugin {
   const results = new WeakMap<object, Map<string, Result>>();
   const masked = (result: ExecutionResult): ExecutionResult =>
     result.errors ? { ...result, errors: result.errors.map((error) => maskError(error) as GraphQLError) } : result;
+  const withExtensions = (result: ExecutionResult, payload: unknown): ExecutionResult => {
+    const extensions = extensionsOf(payload);
+    return extensions ? { ...result, extensions: { ...result.extensions, ...extensions } } : result;
+  };
   const sharedSubscribe = async (args: ExecutionArgs) => {
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
@@ -93,7 +101,8 @@ export function useSharedSubscriptionResults(maskError: (error: unknown) => Erro
     const selection = compiledSelection(args);
     const run = (payload: unknown): Result => {
       const result = selection ? (selection.query(payload, args.contextValue, args.variableValues) as Result) : execute({ ...args, rootValue: payload });
-      return isPromiseLike(result) ? Promise.resolve(result).then(masked) : masked(result);
+      const finish = (ready: ExecutionResult) => withExtensions(masked(ready), payload);
+      return isPromiseLike(result) ? Promise.resolve(result).then(finish) : finish(result);
     };
     const shared = mapStream(
       stream[Symbol.asyncIterator](),
