@@ -338,3 +338,19 @@ export async function activeByWorkflow(db: Db, scope: NamespaceScope) {
     count: int(row.count),
   }));
 }
+
+/** The steps of unfinished executions per namespace, workflow and step status, with their progressPercent summed. */
+export async function activeStepsByWorkflow(db: Db, scope: NamespaceScope) {
+  const rows = await queryRows<Row>(db, sql`select ${executions.namespace}, ${executions.workflow}, ${steps.status}, count(*)::int as count,
+      coalesce(sum(${steps.progressPercent}), 0)::float8 as percent_sum
+    from ${steps} join ${executions} on ${executions.id} = ${steps.executionId}
+    where ${executions.status} in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL') and ${filtered({}, scope, executions)}
+    group by 1, 2, 3`);
+  return rows.map((row) => ({
+    namespace: String(row.namespace),
+    workflow: String(row.workflow),
+    status: row.status as StepStatus,
+    count: int(row.count),
+    percentSum: Number(row.percent_sum),
+  }));
+}

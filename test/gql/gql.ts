@@ -99,13 +99,14 @@ type Documents = {
     "\n  query NotifyDeliveries($filter: AlertDeliveryFilter, $first: Int) {\n    alertDeliveries(filter: $filter, first: $first) {\n      edges {\n        node {\n          id idempotencyKey status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt firingCount resolvedCount groupKey\n          receiver { name kind }\n          alerts { id rule namespace status }\n        }\n      }\n    }\n  }\n": typeof types.NotifyDeliveriesDocument,
     "\n  query NotifyAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 100) {\n      edges { node { id rule namespace status silenced silencedBy { id } deliveries(first: 10) { idempotencyKey status firingCount resolvedCount } } }\n    }\n  }\n": typeof types.NotifyAlertsDocument,
     "\n  query NotifyAlertRules($status: [AlertStatus!]) { alerts(status: $status, first: 500) { edges { node { id rule namespace status } } } }\n": typeof types.NotifyAlertRulesDocument,
-    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
+    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": typeof types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": typeof types.ActiveProgressDocument,
     "\n  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }\n": typeof types.LiveEtaProgressDocument,
     "\n  mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }\n": typeof types.PromCreateDocument,
     "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": typeof types.PromStartDocument,
     "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": typeof types.PromCompleteDocument,
+    "query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }": typeof types.PromProgressDocument,
     "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": typeof types.PromFailDocument,
     "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.NewestEventsDocument,
     "query Viewer { viewer { name scopes namespaces } }": typeof types.ViewerDocument,
@@ -198,13 +199,14 @@ const documents: Documents = {
     "\n  query NotifyDeliveries($filter: AlertDeliveryFilter, $first: Int) {\n    alertDeliveries(filter: $filter, first: $first) {\n      edges {\n        node {\n          id idempotencyKey status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt firingCount resolvedCount groupKey\n          receiver { name kind }\n          alerts { id rule namespace status }\n        }\n      }\n    }\n  }\n": types.NotifyDeliveriesDocument,
     "\n  query NotifyAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 100) {\n      edges { node { id rule namespace status silenced silencedBy { id } deliveries(first: 10) { idempotencyKey status firingCount resolvedCount } } }\n    }\n  }\n": types.NotifyAlertsDocument,
     "\n  query NotifyAlertRules($status: [AlertStatus!]) { alerts(status: $status, first: 500) { edges { node { id rule namespace status } } } }\n": types.NotifyAlertRulesDocument,
-    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
+    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": types.ActiveProgressDocument,
     "\n  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }\n": types.LiveEtaProgressDocument,
     "\n  mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }\n": types.PromCreateDocument,
     "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": types.PromStartDocument,
     "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": types.PromCompleteDocument,
+    "query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }": types.PromProgressDocument,
     "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": types.PromFailDocument,
     "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.NewestEventsDocument,
     "query Viewer { viewer { name scopes namespaces } }": types.ViewerDocument,
@@ -569,7 +571,7 @@ export function graphql(source: "\n  query NotifyAlertRules($status: [AlertStatu
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"): (typeof documents)["\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"];
+export function graphql(source: "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"): (typeof documents)["\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -594,6 +596,10 @@ export function graphql(source: "mutation PromStart($id: ID!) { startExecution(i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }"): (typeof documents)["mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }"): (typeof documents)["query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
