@@ -281,7 +281,10 @@ builder.queryFields((t) => ({
 builder.subscriptionFields((t) => ({
   executionProgress: t.field({
     type: ProgressRef,
-    description: 'The current progress first, then a new one after every change; completes once the execution is final.',
+    description:
+      'The current progress first, then a new one after changes, coalesced under load: each payload is the state when it was read, ' +
+      'so changes committed together or while the previous payload was being sent arrive as one (its seq jumps past them). ' +
+      'The state right before the final one and the final one are always sent, in that order; then it completes.',
     args: { executionId: t.arg.id({ required: true }) },
     subscribe: async (_root, args, ctx) => {
       const id = parseId(String(args.executionId), 'Execution');

@@ -2,6 +2,7 @@ import type { EventFilter, NamespaceScope, Repository } from '../db/repository.j
 import type { EventRow, ExecutionRow, StepRow } from '../db/schema.js';
 import { compareEventPositions, decodeEventCursor, type EventPosition } from '../domain/cursors.js';
 import { isFinal } from '../domain/lifecycle.js';
+import { stateBeforeFinal, type ExecutionSnapshot as ReplaySnapshot } from '../domain/replay.js';
 import { badInput } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, WakeUp } from './bus.js';
@@ -189,6 +190,7 @@ export interface LiveFeedOptions {
   repository: Repository;
   watcher: FeedWatcher;
   batchSize: number;
+  logger: Logger;
 }
 
 /**
@@ -312,12 +314,27 @@ export function liveEvents(
   return iterator;
 }
 
-export interface ExecutionSnapshot {
-  execution: ExecutionRow;
-  steps: StepRow[];
+export type ExecutionSnapshot = ReplaySnapshot<ExecutionRow, StepRow>;
+
+/**
+ * The state between `sent` and the final state `final` that came right before the final command,
+ * replayed from the events in between (null when `sent` is it, or the replay does not apply).
+ */
+async function stateBeforeFinalOf(options: LiveFeedOptions, sent: ExecutionSnapshot, final: ExecutionRow, scope: NamespaceScope) {
+  const between = await options.repository.executionEventsBySeq(final.id, sent.execution.lastSeq, final.lastSeq, scope);
+  try {
+    return stateBeforeFinal(sent, between);
+  } catch (error) {
+    options.logger.warn({ err: error, executionId: final.id }, 'could not replay the state before the final one');
+    return null;
+  }
 }
 
-/** The execution and its steps now, then again after each change; ends once it is final. */
+/**
+ * The execution and its steps now, then again after changes, coalesced: each read sends the state
+ * then, so changes that land together arrive as one. The state right before the final one is always
+ * sent (replayed from the events when the read jumped past it), then the final one; then it ends.
+ */
 export async function* liveExecution(
   options: LiveFeedOptions,
   executionId: string,
@@ -330,7 +347,7 @@ export async function* liveExecution(
     offer: (batch) => batch.length > 0 && gate.wake(),
     resync: gate.wake,
   });
-  let lastSeq = -1;
+  let sent: ExecutionSnapshot | null = null;
   try {
     while (!signal.aborted) {
       await gate.next();
@@ -341,9 +358,13 @@ export async function* liveExecution(
       }, signal);
       if (!read?.execution) return;
       const { execution, steps } = read;
-      if (execution.lastSeq === lastSeq) continue;
-      lastSeq = execution.lastSeq;
-      yield { execution, steps };
+      if (execution.lastSeq === sent?.execution.lastSeq) continue;
+      if (sent && isFinal(execution.status)) {
+        const before = await stateBeforeFinalOf(options, sent, execution, scope);
+        if (before) yield before;
+      }
+      sent = { execution, steps };
+      yield sent;
       if (isFinal(execution.status)) return;
     }
   } finally {

@@ -61,6 +61,9 @@ type Documents = {
     "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": typeof types.IngestCountsDocument,
     "query LeaderHealth { health { components { component status message } } }": typeof types.LeaderHealthDocument,
     "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }": typeof types.LeaderQueueAlertsDocument,
+    "\n  subscription SeqProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }\n  }\n": typeof types.SeqProgressDocument,
+    "\n  query SeqProgressOf($id: ID!) {\n    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }\n  }\n": typeof types.SeqProgressOfDocument,
+    "mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": typeof types.ProgressIngestDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": typeof types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": typeof types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": typeof types.MetricsWindowDocument,
@@ -161,6 +164,9 @@ const documents: Documents = {
     "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": types.IngestCountsDocument,
     "query LeaderHealth { health { components { component status message } } }": types.LeaderHealthDocument,
     "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }": types.LeaderQueueAlertsDocument,
+    "\n  subscription SeqProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }\n  }\n": types.SeqProgressDocument,
+    "\n  query SeqProgressOf($id: ID!) {\n    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }\n  }\n": types.SeqProgressOfDocument,
+    "mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": types.ProgressIngestDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": types.MetricsWindowDocument,
@@ -416,6 +422,18 @@ export function graphql(source: "query LeaderHealth { health { components { comp
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }"): (typeof documents)["query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SeqProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }\n  }\n"): (typeof documents)["\n  subscription SeqProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SeqProgressOf($id: ID!) {\n    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }\n  }\n"): (typeof documents)["\n  query SeqProgressOf($id: ID!) {\n    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }"): (typeof documents)["mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
