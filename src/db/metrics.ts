@@ -241,8 +241,8 @@ export async function exactExecutions(db: Db, w: Window, now: Date, filter: Metr
       count(*) filter (where status = 'TIMED_OUT')::int as "timedOut",
       count(*) filter (where status in ('RUNNING', 'WAITING_APPROVAL'))::int as running,
       count(*) filter (where status = 'QUEUED')::int as queued,
-      count(*) filter (where sla_ms is not null and (finished_at is not null or (started_at is not null
-        and extract(epoch from ${at} - started_at) * 1000 > sla_ms)))::int as "slaTracked",
+      count(*) filter (where sla_ms is not null and started_at is not null and (finished_at is not null
+        or extract(epoch from ${at} - started_at) * 1000 > sla_ms))::int as "slaTracked",
       count(*) filter (where sla_ms is not null and started_at is not null
         and extract(epoch from coalesce(finished_at, ${at}) - started_at) * 1000 > sla_ms)::int as "slaViolations",
       ${exactDurations('d', sql`d`)}, ${exactDurations('q', sql`q`)}
