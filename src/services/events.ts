@@ -317,11 +317,12 @@ export function liveEvents(
 export type ExecutionSnapshot = ReplaySnapshot<ExecutionRow, StepRow>;
 
 /**
- * The state between `sent` and the final state `final` that came right before the final command,
- * replayed from the events in between (null when `sent` is it, or the replay does not apply).
+ * The state right before the command that made `final` final, replayed from `sent` over the events
+ * in between: null when `sent` is that state (or the replay does not apply, which is logged).
  */
-async function stateBeforeFinalOf(options: LiveFeedOptions, sent: ExecutionSnapshot, final: ExecutionRow, scope: NamespaceScope) {
-  const between = await options.repository.executionEventsBySeq(final.id, sent.execution.lastSeq, final.lastSeq, scope);
+async function stateBeforeFinalOf(options: LiveFeedOptions, sent: ExecutionSnapshot, final: ExecutionRow, scope: NamespaceScope, signal: AbortSignal) {
+  const between = await readOrWait(() => options.repository.executionEventsBySeq(final.id, sent.execution.lastSeq, final.lastSeq, scope), signal);
+  if (!between) return null;
   try {
     return stateBeforeFinal(sent, between);
   } catch (error) {
@@ -360,7 +361,7 @@ export async function* liveExecution(
       const { execution, steps } = read;
       if (execution.lastSeq === sent?.execution.lastSeq) continue;
       if (sent && isFinal(execution.status)) {
-        const before = await stateBeforeFinalOf(options, sent, execution, scope);
+        const before = await stateBeforeFinalOf(options, sent, execution, scope, signal);
         if (before) yield before;
       }
       sent = { execution, steps };
