@@ -390,7 +390,7 @@ describe('Subscription.executionProgress: seq, and the state before the final on
     const execution = await createExecution(server, { stepCount: 2 });
     const [s0, s1] = execution.steps.map((s) => s.id) as [string, string];
     const feed = follow(execution.id);
-    await eventually(() => feed.payloads.length >= 1, 5_000, 'initial progress');
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
     await server.data(StartExecution, { id: execution.id });
     await server.data(StartStep, { stepId: s0 });
     await server.data(ReportStepProgress, { stepId: s0, percent: 50 });
@@ -398,7 +398,7 @@ describe('Subscription.executionProgress: seq, and the state before the final on
     await server.data(StartStep, { stepId: s1 });
     await server.data(CompleteStep, { stepId: s1 });
     await server.data(CompleteExecution, { id: execution.id });
-    await eventually(() => feed.completed, 5_000, 'completion');
+    await eventually(() => feed.completed, 15_000, 'completion');
     expect(feed.errors).toEqual([]);
     expect(feed.payloads[0]!.seq).toBe(1);
     checkSeqs(feed.payloads);
@@ -418,7 +418,14 @@ describe('Subscription.executionProgress: seq, and the state before the final on
         complete: () => void (feed.completed = true),
       },
     );
-    await eventually(() => feed.payloads.length >= 1, 5_000, 'initial progress');
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
+    // The watcher saw writes while no feed watched (createExecution): its next scan re-syncs every feed. Let that scan pass first.
+    const other = await createExecution(held, { stepCount: 0 });
+    const { watcher, repository } = held.app.services.live;
+    await eventually(async () => {
+      const [created] = await repository.listEvents({ executionId: parseId(other.id, 'Execution') }, null, null, 1);
+      return created && watcher.head !== null && watcher.head.id >= created.id;
+    }, 15_000, 'the watcher past a write made while the feed watched');
     const slow = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     const slowTransaction = slow.begin(async (tx) => {
       await tx`select pg_current_xact_id()`;
@@ -434,7 +441,7 @@ describe('Subscription.executionProgress: seq, and the state before the final on
     });
     await expect(slowTransaction).rejects.toThrow('roll back');
     await slow.end();
-    await eventually(() => feed.completed, 10_000, 'completion');
+    await eventually(() => feed.completed, 15_000, 'completion');
     checkSeqs(feed.payloads);
   });
 
@@ -457,11 +464,11 @@ describe('Subscription.executionProgress: seq, and the state before the final on
       ];
     };
     const feed = follow(cancelled.id);
-    await eventually(() => feed.payloads.length >= 1, 5_000, 'initial progress');
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
     const { ingest } = await server.data(IngestSteps, { commands: [...run(cancelled), { cancelExecution: { id: cancelled.id, reason: 'enough' } }] });
     expect(ingest.every((r) => r.ok)).toBe(true);
     expect((await server.data(IngestSteps, { commands: run(twin) })).ingest.every((r) => r.ok)).toBe(true);
-    await eventually(() => feed.completed, 5_000, 'completion');
+    await eventually(() => feed.completed, 15_000, 'completion');
     expect(feed.payloads.map((p) => p.seq)).toEqual([1, 12, 13]);
     const { execution } = await server.data(SeqProgressOf, { id: twin.id });
     expect(feed.payloads[1]).toEqual(execution!.progress);
@@ -473,16 +480,16 @@ describe('Subscription.executionProgress: seq, and the state before the final on
     const execution = await createExecution(server, { stepCount: 2 });
     const [s0, s1] = execution.steps.map((s) => s.id) as [string, string];
     const feed = follow(execution.id);
-    await eventually(() => feed.payloads.length >= 1, 5_000, 'initial progress');
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
     await server.data(StartExecution, { id: execution.id });
     await server.data(StartStep, { stepId: s0 });
     await server.data(ReportStepProgress, { stepId: s0, percent: 50 });
     await server.data(CompleteStep, { stepId: s0 });
     await server.data(StartStep, { stepId: s1 });
-    await eventually(() => feed.payloads.at(-1)?.seq === 6, 5_000, 'the second step running');
+    await eventually(() => feed.payloads.at(-1)?.seq === 6, 15_000, 'the second step running');
     const { ingest } = await server.data(IngestSteps, { commands: [{ completeStep: { stepId: s1 } }, { completeExecution: { id: execution.id } }] });
     expect(ingest.every((r) => r.ok)).toBe(true);
-    await eventually(() => feed.completed, 5_000, 'completion');
+    await eventually(() => feed.completed, 15_000, 'completion');
     expect(feed.errors).toEqual([]);
     checkSeqs(feed.payloads);
   });

@@ -353,11 +353,9 @@ export async function* liveExecution(
     while (!signal.aborted) {
       await gate.next();
       if (signal.aborted) return;
-      const read = await readOrWait(async () => {
-        const [execution] = await options.repository.executionsByIds([executionId], scope);
-        return { execution, steps: execution ? await options.repository.stepsByExecutionIds([executionId]) : [] };
-      }, signal);
-      if (!read?.execution) return;
+      // One statement, so the steps are those of the execution row's lastSeq.
+      const read = await readOrWait(() => options.repository.executionWithSteps(executionId, scope), signal);
+      if (!read) return;
       const { execution, steps } = read;
       if (execution.lastSeq === sent?.execution.lastSeq) continue;
       if (sent && isFinal(execution.status)) {
