@@ -127,7 +127,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     silences: createSilenceService({ db: database.db, clock }),
     receivers: createReceiverService({ db: database.db, clock, config }),
     notifications,
-    live: { repository, watcher, batchSize: config.live.batchSize },
+    live: { repository, watcher, batchSize: config.live.batchSize, logger: logger.child({ component: 'live' }) },
     auth: {
       keys,
       authenticator: createAuthenticator({ keys, config, logger }),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompleteStep, FailStep, ReportStepProgress, RequestApproval, StartExecution, StartStep } from './documents.js';
+import { CancelExecution, CompleteStep, FailStep, ReportStepProgress, RequestApproval, StartExecution, StartStep } from './documents.js';
 import { createExecution, runningExecution } from './fixtures.js';
 import { graphql } from './gql/index.js';
 import { eventually, freshDatabaseUrl, onPostgres, startServer, type TestServer } from './harness.js';
@@ -152,6 +152,20 @@ describe.runIf(!onPostgres && existsSync(CHROMIUM))('the dashboard in a real bro
     await page.locator('#active li').first().waitFor();
     expect(await pageWidth(page)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('shows a stopped run\'s progress where it stopped, its steps done and cancelled', async () => {
+    const execution = await runningExecution(server, { stepCount: 3 });
+    const [first, second] = execution.steps.map((s) => s.id) as [string, string];
+    await server.data(StartStep, { stepId: first });
+    await server.data(CompleteStep, { stepId: first });
+    await server.data(StartStep, { stepId: second });
+    await server.data(ReportStepProgress, { stepId: second, percent: 60 });
+    await server.data(CancelExecution, { id: execution.id, reason: 'not needed' });
+    await page.goto(`${origin}#/executions/${encodeURIComponent(execution.id)}`);
+    await page.locator('#execution[data-status=CANCELLED]').waitFor();
+    expect(await page.locator('#step-counts').textContent()).toBe('successful work by steps: 1/3 done, 2 cancelled');
+    expect(await page.locator('#progress-steps').textContent()).toBe('53.3%');
   });
 
   it('approves a step waiting for approval with a comment, confirmed, and shows it live', async () => {

@@ -13,9 +13,11 @@ import {
   ListEvents,
   ProgressSubscription,
   ReportStepProgress,
+  StartExecution,
   StartStep,
 } from './documents.js';
-import { floodEvents, runningExecution } from './fixtures.js';
+import { createExecution, floodEvents, runningExecution } from './fixtures.js';
+import { graphql } from './gql/index.js';
 import { eventually, freshDatabaseUrl, onPostgres, startServer, type TestServer } from './harness.js';
 
 interface LiveEvent {
@@ -320,6 +322,176 @@ describe('Subscription.executionProgress', () => {
     await server.data(CompleteExecution, { id: execution.id });
     await eventually(() => completed, 5_000, 'completion');
     expect(updates.at(-1)).toMatchObject({ status: 'COMPLETED', progressPercent: 100, completedSteps: 1 });
+  });
+});
+
+const SeqProgress = graphql(`
+  subscription SeqProgress($executionId: ID!) {
+    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }
+  }
+`);
+const SeqProgressOf = graphql(`
+  query SeqProgressOf($id: ID!) {
+    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }
+  }
+`);
+const IngestSteps = graphql(`mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }`);
+
+type SeqPayload = { seq: number; status: string; progressPercent: number; completedSteps: number; runningSteps: number; doneSteps: number };
+
+/**
+ * The issue's seven commands after createExecution (seq 1) on a two-step execution, and the state
+ * after each, by the seq of its event: every payload must be one of these, in seq order.
+ */
+const SEVEN_STATES: Record<number, Omit<SeqPayload, 'seq'>> = {
+  1: { status: 'PENDING', progressPercent: 0, completedSteps: 0, runningSteps: 0, doneSteps: 0 },
+  2: { status: 'RUNNING', progressPercent: 0, completedSteps: 0, runningSteps: 0, doneSteps: 0 },
+  3: { status: 'RUNNING', progressPercent: 0, completedSteps: 0, runningSteps: 1, doneSteps: 0 },
+  4: { status: 'RUNNING', progressPercent: 25, completedSteps: 0, runningSteps: 1, doneSteps: 0 },
+  5: { status: 'RUNNING', progressPercent: 50, completedSteps: 1, runningSteps: 0, doneSteps: 1 },
+  6: { status: 'RUNNING', progressPercent: 50, completedSteps: 1, runningSteps: 1, doneSteps: 1 },
+  7: { status: 'RUNNING', progressPercent: 100, completedSteps: 2, runningSteps: 0, doneSteps: 2 },
+  8: { status: 'COMPLETED', progressPercent: 100, completedSteps: 2, runningSteps: 0, doneSteps: 2 },
+};
+
+describe('Subscription.executionProgress: seq, and the state before the final one', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+
+  function follow(executionId: string) {
+    const feed = { payloads: [] as SeqPayload[], completed: false, errors: [] as unknown[] };
+    server.wsClient().subscribe(
+      { query: print(SeqProgress), variables: { executionId } },
+      {
+        next: (r) => {
+          if (r.errors) feed.errors.push(r.errors);
+          else feed.payloads.push((r.data as { executionProgress: SeqPayload }).executionProgress);
+        },
+        error: (error) => void feed.errors.push(error),
+        complete: () => void (feed.completed = true),
+      },
+    );
+    return feed;
+  }
+
+  /** Every payload is the state at its seq, seqs only grow, and the last two are the states at seq 7 and 8. */
+  function checkSeqs(payloads: SeqPayload[]) {
+    for (const [i, payload] of payloads.entries()) {
+      expect(SEVEN_STATES[payload.seq], `seq ${payload.seq}`).toBeDefined();
+      expect(payload, `seq ${payload.seq}`).toEqual({ seq: payload.seq, totalSteps: 2, ...SEVEN_STATES[payload.seq] });
+      if (i > 0) expect(payload.seq).toBeGreaterThan(payloads[i - 1]!.seq);
+    }
+    expect(payloads.slice(-2).map((p) => p.seq)).toEqual([7, 8]);
+  }
+
+  it('seven mutations in a row: every payload carries its seq, and "RUNNING, 100 %, 2/2" arrives before COMPLETED', async () => {
+    const execution = await createExecution(server, { stepCount: 2 });
+    const [s0, s1] = execution.steps.map((s) => s.id) as [string, string];
+    const feed = follow(execution.id);
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
+    await server.data(StartExecution, { id: execution.id });
+    await server.data(StartStep, { stepId: s0 });
+    await server.data(ReportStepProgress, { stepId: s0, percent: 50 });
+    await server.data(CompleteStep, { stepId: s0 });
+    await server.data(StartStep, { stepId: s1 });
+    await server.data(CompleteStep, { stepId: s1 });
+    await server.data(CompleteExecution, { id: execution.id });
+    await eventually(() => feed.completed, 15_000, 'completion');
+    expect(feed.errors).toEqual([]);
+    expect(feed.payloads[0]!.seq).toBe(1);
+    checkSeqs(feed.payloads);
+  });
+
+  it.runIf(onPostgres)('all seven held back behind an older transaction, then seen at once: the state before the final one is still sent', async () => {
+    const databaseUrl = (await freshDatabaseUrl())!;
+    const held = await startServer({ databaseUrl, env: { SUBSCRIPTION_POLL_MS: '200' } });
+    const execution = await createExecution(held, { stepCount: 2 });
+    const [s0, s1] = execution.steps.map((s) => s.id) as [string, string];
+    const feed = { payloads: [] as SeqPayload[], completed: false };
+    held.wsClient().subscribe(
+      { query: print(SeqProgress), variables: { executionId: execution.id } },
+      {
+        next: (r) => void feed.payloads.push((r.data as { executionProgress: SeqPayload }).executionProgress),
+        error: () => {},
+        complete: () => void (feed.completed = true),
+      },
+    );
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
+    // The watcher saw writes while no feed watched (createExecution): its next scan re-syncs every feed. Let that scan pass first.
+    const other = await createExecution(held, { stepCount: 0 });
+    const { watcher, repository } = held.app.services.live;
+    await eventually(async () => {
+      const [created] = await repository.listEvents({ executionId: parseId(other.id, 'Execution') }, null, null, 1);
+      return created && watcher.head !== null && watcher.head.id >= created.id;
+    }, 15_000, 'the watcher past a write made while the feed watched');
+    const slow = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    const slowTransaction = slow.begin(async (tx) => {
+      await tx`select pg_current_xact_id()`;
+      await held.data(StartExecution, { id: execution.id });
+      await held.data(StartStep, { stepId: s0 });
+      await held.data(ReportStepProgress, { stepId: s0, percent: 50 });
+      await held.data(CompleteStep, { stepId: s0 });
+      await held.data(StartStep, { stepId: s1 });
+      await held.data(CompleteStep, { stepId: s1 });
+      await held.data(CompleteExecution, { id: execution.id });
+      expect(feed.payloads.map((p) => p.seq)).toEqual([1]);
+      throw new Error('roll back');
+    });
+    await expect(slowTransaction).rejects.toThrow('roll back');
+    await slow.end();
+    await eventually(() => feed.completed, 15_000, 'completion');
+    checkSeqs(feed.payloads);
+  });
+
+  it('a whole run and its cancel in one transaction: the replayed state before the final one is what the queries saw without the cancel', async () => {
+    const [cancelled, twin] = [await createExecution(server, { stepCount: 4 }), await createExecution(server, { stepCount: 4 })];
+    const run = (execution: typeof cancelled) => {
+      const [s0, s1, s2, s3] = execution.steps.map((s) => s.id) as [string, string, string, string];
+      return [
+        { startExecution: { id: execution.id } },
+        { startStep: { stepId: s0 } },
+        { reportStepProgress: { stepId: s0, percent: 80, message: 'almost' } },
+        { failStep: { stepId: s0, error: 'flaky', retry: true } },
+        { startStep: { stepId: s0 } },
+        { completeStep: { stepId: s0 } },
+        { requestApproval: { stepId: s1, approvers: ['alice'], message: 'ship it?' } },
+        { approveStep: { stepId: s1, by: 'alice', comment: 'go' } },
+        { skipStep: { stepId: s2, reason: 'not needed' } },
+        { startStep: { stepId: s3 } },
+        { reportStepProgress: { stepId: s3, percent: 30 } },
+      ];
+    };
+    const feed = follow(cancelled.id);
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
+    const { ingest } = await server.data(IngestSteps, { commands: [...run(cancelled), { cancelExecution: { id: cancelled.id, reason: 'enough' } }] });
+    expect(ingest.every((r) => r.ok)).toBe(true);
+    expect((await server.data(IngestSteps, { commands: run(twin) })).ingest.every((r) => r.ok)).toBe(true);
+    await eventually(() => feed.completed, 15_000, 'completion');
+    expect(feed.payloads.map((p) => p.seq)).toEqual([1, 12, 13]);
+    const { execution } = await server.data(SeqProgressOf, { id: twin.id });
+    expect(feed.payloads[1]).toEqual(execution!.progress);
+    expect(feed.payloads[1]).toMatchObject({ status: 'RUNNING', progressPercent: 82.5, doneSteps: 3, runningSteps: 1 });
+    expect(feed.payloads[2]).toMatchObject({ status: 'CANCELLED', progressPercent: 82.5, doneSteps: 3, runningSteps: 0 });
+  });
+
+  it('the last two commands in one transaction: the state between them is still sent before the final one', async () => {
+    const execution = await createExecution(server, { stepCount: 2 });
+    const [s0, s1] = execution.steps.map((s) => s.id) as [string, string];
+    const feed = follow(execution.id);
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
+    await server.data(StartExecution, { id: execution.id });
+    await server.data(StartStep, { stepId: s0 });
+    await server.data(ReportStepProgress, { stepId: s0, percent: 50 });
+    await server.data(CompleteStep, { stepId: s0 });
+    await server.data(StartStep, { stepId: s1 });
+    await eventually(() => feed.payloads.at(-1)?.seq === 6, 15_000, 'the second step running');
+    const { ingest } = await server.data(IngestSteps, { commands: [{ completeStep: { stepId: s1 } }, { completeExecution: { id: execution.id } }] });
+    expect(ingest.every((r) => r.ok)).toBe(true);
+    await eventually(() => feed.completed, 15_000, 'completion');
+    expect(feed.errors).toEqual([]);
+    checkSeqs(feed.payloads);
   });
 });
 

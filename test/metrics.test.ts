@@ -177,7 +177,8 @@ function expected(from: number, to: number, all = [...specs, ...outside]) {
   const durations = finished.filter((s) => s.runMs !== null).map((s) => s.runMs!);
   const queueTimes = finished.filter((s) => s.queued).map((s) => s.queueMs);
   const runningPast = inWindow.filter((s) => s.outcome === 'RUNNING' && s.slaMs !== null && now - startOf(s) > s.slaMs);
-  const slaTracked = finished.filter((s) => s.slaMs !== null).length + runningPast.length;
+  // Never started (cancelled from the queue): no duration to hold to an SLA, not tracked.
+  const slaTracked = finished.filter((s) => s.slaMs !== null && s.runMs !== null).length + runningPast.length;
   const slaViolations =
     finished.filter((s) => s.slaMs !== null && s.runMs !== null && s.runMs > s.slaMs).length + runningPast.length;
   return {
@@ -251,6 +252,7 @@ describe('metrics', () => {
     const wanted = expected(base, base + 2 * DAY);
     expect(wanted.completed).toBeGreaterThan(10);
     expect(wanted.slaViolations).toBeGreaterThan(1);
+    expect(specs.filter((s) => s.slaMs !== null && s.runMs === null && s.outcome === 'CANCELLED').length).toBeGreaterThan(1);
     expectMetrics(metrics, wanted, true);
   });
 
@@ -506,6 +508,31 @@ describe('rollup writes', () => {
       expect(metrics).toMatchObject({ total: 24, completed: 12, failed: 12, duration: { count: 24, minMs: 2_000, maxMs: 2_000, p99Ms: 2_000 } });
       expect(metrics.steps).toMatchObject([{ type: 'x', total: 24, skipped: 24 }]);
     }
+  });
+
+  it('take the never-started executions out of the SLA figures rollups written before, as the migration does', async () => {
+    const db = server.app.database.db;
+    const fix = readFileSync(new URL('../drizzle/0008_sla_tracked_started_only.sql', import.meta.url), 'utf8').split('--> statement-breakpoint');
+    const asWrittenBefore = fix.map((statement) => statement.replace('greatest(0, t."sla_tracked" - x.n)', 't."sla_tracked" + x.n'));
+    const rowsOf = ['execution_minutes', 'execution_hours', 'execution_days', 'execution_namespace_hours']
+      .map((table) => `(select '${table}' as t, x::text as row from ${table} x)`)
+      .join(' union all ');
+    const written = await queryRows<{ t: string; row: string }>(db, sql.raw(`${rowsOf} order by 1, 2`));
+    let before: typeof written = [];
+    let fixed: typeof written = [];
+    await db
+      .transaction(async (tx) => {
+        for (const statement of asWrittenBefore) await tx.execute(sql.raw(statement));
+        before = await queryRows(tx as never, sql.raw(`${rowsOf} order by 1, 2`));
+        for (const statement of fix) await tx.execute(sql.raw(statement));
+        fixed = await queryRows(tx as never, sql.raw(`${rowsOf} order by 1, 2`));
+        tx.rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof TransactionRollbackError)) throw error;
+      });
+    expect(before).not.toEqual(written);
+    expect(fixed).toEqual(written);
   });
 
   it('keep each namespace hour equal to the sum of its workflow hours, as the migration backfills it', async () => {

@@ -200,6 +200,43 @@ describe('health', () => {
   });
 });
 
+describe('health figures', () => {
+  const clock = manualClock(new Date('2026-05-01T12:00:00.000Z'));
+  const admin = 'h'.repeat(32);
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ clock, env: { MONITOR_ENABLED: 'false', HEALTH_CACHE_MS: '1', STUCK_EXECUTION_MS: '600000', RUNWATCH_ADMIN_KEY: admin } });
+  });
+  const healthAs = async (key: string) => {
+    const response = await server.request(print(Health), {}, { authorization: `Bearer ${key}` });
+    expect(response.errors).toBeUndefined();
+    return (response.data as { health: { components: { component: string; message: string; observedValue: number | null }[] } }).health;
+  };
+  const component = (health: Awaited<ReturnType<typeof healthAs>>, name: string) => health.components.find((c) => c.component === name)!;
+
+  it('counts an execution that is both stuck and past its timeout once; a key of one namespace and GET /health see no other namespace\'s counts', async () => {
+    const { executions } = server.app.services;
+    const late = await executions.createExecution({ workflow: 'late', namespace: 'health-b', steps: [], timeoutMs: 60_000 });
+    await executions.executionCommand(late.id, { kind: 'start' });
+    await executions.createExecution({ workflow: 'waiting', namespace: 'health-b', steps: [], queued: true });
+    clock.advance(11 * 60_000);
+
+    const full = await healthAs(admin);
+    expect(component(full, 'engine')).toMatchObject({ observedValue: 1, message: '1 late (1 stuck, 1 past their timeout; one that is both counts once)' });
+    expect(component(full, 'queue')).toMatchObject({ observedValue: 1 });
+
+    const teamA = await server.app.services.auth.keys.create({ name: 'team-a', scopes: ['read'], namespaces: ['health-a'] });
+    const scoped = await healthAs(teamA.key);
+    const anonymous = (await (await fetch(server.url.replace('/graphql', '/health'))).json()) as typeof scoped;
+    for (const seen of [scoped, anonymous]) {
+      expect(component(seen, 'engine')).toMatchObject({ observedValue: null, message: 'running executions are stuck or past their timeout' });
+      expect(component(seen, 'queue')).toMatchObject({ observedValue: null, message: 'the queue is deeper or older than its limits' });
+      expect(seen.components.map((c) => c.component)).toEqual(full.components.map((c) => c.component));
+      expect(JSON.stringify(seen)).not.toMatch(/uncounted|\d+ (late|stuck|queued)/);
+    }
+  });
+});
+
 describe('a failing alert rule', () => {
   it('leaves its own alerts as they are while the other rules go on', async () => {
     const clock = manualClock(new Date('2026-04-01T12:00:00.000Z'));

@@ -2,7 +2,7 @@ import { graphql } from './gql/index.js';
 
 export const EtaProgressFields = graphql(`
   fragment EtaProgressFields on ExecutionProgress {
-    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps
+    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps
     progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt
     estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis
     percentByTime isOverrunning etaBasis

@@ -35,8 +35,8 @@ type Action =
 
 interface Expected {
   status: string;
-  /** completed, failed, running, pending, skipped */
-  counts: [number, number, number, number, number];
+  /** completed, failed, running, pending, skipped, cancelled, timed out */
+  counts: [number, number, number, number, number, number, number];
   percent: number;
   current: string | null;
   elapsedMs: number | null;
@@ -50,92 +50,110 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'created (PENDING)', actions: [], expected: { status: 'PENDING', counts: [0, 0, 0, 4, 0], percent: 0, current: null, elapsedMs: null } },
+  { name: 'created (PENDING)', actions: [], expected: { status: 'PENDING', counts: [0, 0, 0, 4, 0, 0, 0], percent: 0, current: null, elapsedMs: null } },
   {
     name: 'queued',
     actions: [['queue'], ['advance', 5_000]],
-    expected: { status: 'QUEUED', counts: [0, 0, 0, 4, 0], percent: 0, current: null, elapsedMs: null },
+    expected: { status: 'QUEUED', counts: [0, 0, 0, 4, 0, 0, 0], percent: 0, current: null, elapsedMs: null },
   },
   {
     name: 'started, no step running yet',
     actions: [['start'], ['advance', 1_000]],
-    expected: { status: 'RUNNING', counts: [0, 0, 0, 4, 0], percent: 0, current: null, elapsedMs: 1_000 },
+    expected: { status: 'RUNNING', counts: [0, 0, 0, 4, 0, 0, 0], percent: 0, current: null, elapsedMs: 1_000 },
   },
   {
     name: 'a running step is credited with its reported percent',
     actions: [['start'], ['startStep', 0], ['report', 0, 40], ['advance', 2_000]],
-    expected: { status: 'RUNNING', counts: [0, 0, 1, 3, 0], percent: 10, current: 's0', elapsedMs: 2_000 },
+    expected: { status: 'RUNNING', counts: [0, 0, 1, 3, 0, 0, 0], percent: 10, current: 's0', elapsedMs: 2_000 },
   },
   {
     name: 'two running steps: the current one has the lowest position',
     actions: [['start'], ['startStep', 2], ['startStep', 1], ['report', 1, 50], ['report', 2, 50]],
-    expected: { status: 'RUNNING', counts: [0, 0, 2, 2, 0], percent: 25, current: 's1', elapsedMs: 0 },
+    expected: { status: 'RUNNING', counts: [0, 0, 2, 2, 0, 0, 0], percent: 25, current: 's1', elapsedMs: 0 },
   },
   {
     name: 'a retried step is pending again and loses its percent',
     actions: [['start'], ['startStep', 0], ['report', 0, 80], ['failStep', 0, true]],
-    expected: { status: 'RUNNING', counts: [0, 0, 0, 4, 0], percent: 0, current: null, elapsedMs: 0 },
+    expected: { status: 'RUNNING', counts: [0, 0, 0, 4, 0, 0, 0], percent: 0, current: null, elapsedMs: 0 },
   },
   {
     name: 'the second attempt of a retried step runs',
     actions: [['start'], ['startStep', 0], ['failStep', 0, true], ['startStep', 0], ['report', 0, 20]],
-    expected: { status: 'RUNNING', counts: [0, 0, 1, 3, 0], percent: 5, current: 's0', elapsedMs: 0 },
+    expected: { status: 'RUNNING', counts: [0, 0, 1, 3, 0, 0, 0], percent: 5, current: 's0', elapsedMs: 0 },
   },
   {
-    name: 'a failed step (no retry) counts as done and failed',
-    actions: [['start'], ['startStep', 0], ['failStep', 0, false], ['startStep', 1]],
-    expected: { status: 'RUNNING', counts: [0, 1, 1, 2, 0], percent: 25, current: 's1', elapsedMs: 0 },
+    name: 'a failed step (no retry) is failed, not done: its work counts nothing',
+    actions: [['start'], ['startStep', 0], ['report', 0, 60], ['failStep', 0, false], ['startStep', 1]],
+    expected: { status: 'RUNNING', counts: [0, 1, 1, 2, 0, 0, 0], percent: 0, current: 's1', elapsedMs: 0 },
+  },
+  {
+    name: 'still running after its last step failed: not 100%',
+    steps: 2,
+    actions: [['start'], ['startStep', 0], ['completeStep', 0], ['startStep', 1], ['failStep', 1, false]],
+    expected: { status: 'RUNNING', counts: [1, 1, 0, 0, 0, 0, 0], percent: 50, current: null, elapsedMs: 0 },
   },
   {
     name: 'skipped steps count as done',
     actions: [['start'], ['skip', 0], ['skip', 1], ['startStep', 2], ['completeStep', 2]],
-    expected: { status: 'RUNNING', counts: [1, 0, 0, 1, 2], percent: 75, current: null, elapsedMs: 0 },
+    expected: { status: 'RUNNING', counts: [1, 0, 0, 1, 2, 0, 0], percent: 75, current: null, elapsedMs: 0 },
   },
   {
     name: 'waiting for approval: the gate is current and counted as running',
     actions: [['start'], ['startStep', 0], ['completeStep', 0], ['approval', 1]],
-    expected: { status: 'WAITING_APPROVAL', counts: [1, 0, 1, 2, 0], percent: 25, current: 's1', elapsedMs: 0 },
+    expected: { status: 'WAITING_APPROVAL', counts: [1, 0, 1, 2, 0, 0, 0], percent: 25, current: 's1', elapsedMs: 0 },
   },
   {
     name: 'paused while an earlier step still runs: the gate is current',
     actions: [['start'], ['startStep', 0], ['report', 0, 50], ['approval', 2]],
-    expected: { status: 'WAITING_APPROVAL', counts: [0, 0, 2, 2, 0], percent: 12.5, current: 's2', elapsedMs: 0 },
+    expected: { status: 'WAITING_APPROVAL', counts: [0, 0, 2, 2, 0, 0, 0], percent: 12.5, current: 's2', elapsedMs: 0 },
   },
   {
     name: 'approved: the gate completes and the execution runs again',
     actions: [['start'], ['approval', 0], ['approve', 0]],
-    expected: { status: 'RUNNING', counts: [1, 0, 0, 3, 0], percent: 25, current: null, elapsedMs: 0 },
+    expected: { status: 'RUNNING', counts: [1, 0, 0, 3, 0, 0, 0], percent: 25, current: null, elapsedMs: 0 },
   },
   {
-    name: 'rejected: the gate fails',
+    name: 'rejected: the gate fails and counts nothing',
     actions: [['start'], ['approval', 0], ['reject', 0]],
-    expected: { status: 'RUNNING', counts: [0, 1, 0, 3, 0], percent: 25, current: null, elapsedMs: 0 },
+    expected: { status: 'RUNNING', counts: [0, 1, 0, 3, 0, 0, 0], percent: 0, current: null, elapsedMs: 0 },
   },
   {
     name: 'completed: leftovers are skipped, 100%, elapsed stops at finishedAt',
     actions: [['start'], ['startStep', 0], ['advance', 3_000], ['completeStep', 0], ['complete'], ['advance', 60_000]],
-    expected: { status: 'COMPLETED', counts: [1, 0, 0, 0, 3], percent: 100, current: null, elapsedMs: 3_000 },
+    expected: { status: 'COMPLETED', counts: [1, 0, 0, 0, 3, 0, 0], percent: 100, current: null, elapsedMs: 3_000 },
   },
   {
-    name: 'failed: cancelled steps are not done, so the percent stays where it stopped',
+    name: 'failed: open steps are cancelled, so the percent stays where it stopped',
     actions: [['start'], ['startStep', 0], ['completeStep', 0], ['startStep', 1], ['advance', 1_000], ['fail'], ['advance', 5_000]],
-    expected: { status: 'FAILED', counts: [1, 0, 0, 0, 3], percent: 25, current: null, elapsedMs: 1_000 },
+    expected: { status: 'FAILED', counts: [1, 0, 0, 0, 0, 3, 0], percent: 25, current: null, elapsedMs: 1_000 },
   },
   {
-    name: 'cancelled mid-step',
+    name: 'cancelled mid-step: the step keeps the percent it reached',
     actions: [['start'], ['startStep', 0], ['report', 0, 50], ['cancel']],
-    expected: { status: 'CANCELLED', counts: [0, 0, 0, 0, 4], percent: 0, current: null, elapsedMs: 0 },
+    expected: { status: 'CANCELLED', counts: [0, 0, 0, 0, 0, 4, 0], percent: 12.5, current: null, elapsedMs: 0 },
   },
   {
-    name: 'timed out: the running step times out (failed), pending ones are cancelled',
+    name: 'timed out: the running step times out, pending ones are cancelled, neither counts as done',
     actions: [['start'], ['startStep', 0], ['completeStep', 0], ['startStep', 1], ['timeout']],
-    expected: { status: 'TIMED_OUT', counts: [1, 1, 0, 0, 2], percent: 50, current: null, elapsedMs: 0 },
+    expected: { status: 'TIMED_OUT', counts: [1, 0, 0, 0, 0, 2, 1], percent: 25, current: null, elapsedMs: 0 },
   },
+  ...(['fail', 'cancel', 'timeout'] as const).map((stop) => ({
+    name: `${stop} with step 2 of 3 at 60%: the percent stays at 53.33`,
+    steps: 3,
+    actions: [['start'], ['startStep', 0], ['completeStep', 0], ['startStep', 1], ['report', 1, 60], [stop]] as Action[],
+    expected: {
+      status: stop === 'fail' ? 'FAILED' : stop === 'cancel' ? 'CANCELLED' : 'TIMED_OUT',
+      counts: (stop === 'timeout' ? [1, 0, 0, 0, 0, 1, 1] : [1, 0, 0, 0, 0, 2, 0]) as Expected['counts'],
+      percent: 53.33,
+      current: null,
+      elapsedMs: 0,
+    },
+  })),
   {
     name: 'an execution without steps',
     steps: 0,
     actions: [['start']],
-    expected: { status: 'RUNNING', counts: [0, 0, 0, 0, 0], percent: 0, current: null, elapsedMs: 0 },
+    expected: { status: 'RUNNING', counts: [0, 0, 0, 0, 0, 0, 0], percent: 0, current: null, elapsedMs: 0 },
   },
 ];
 
@@ -168,7 +186,7 @@ describe('ExecutionProgress in every status', () => {
 
     const { execution } = await server.data(ExecutionProgressOf, { id: created.id });
     const progress = execution!.progress;
-    const [completed, failed, running, pending, skipped] = expected.counts;
+    const [completed, failed, running, pending, skipped, cancelled, timedOut] = expected.counts;
     expect(progress).toMatchObject({
       executionId: created.id,
       status: expected.status,
@@ -178,10 +196,13 @@ describe('ExecutionProgress in every status', () => {
       runningSteps: running,
       pendingSteps: pending,
       skippedSteps: skipped,
+      cancelledSteps: cancelled,
+      timedOutSteps: timedOut,
+      doneSteps: completed + skipped,
       progressPercent: expected.percent,
       elapsedMs: expected.elapsedMs,
     });
-    expect(completed + failed + running + pending + skipped).toBe(steps);
+    expect(completed + failed + running + pending + skipped + cancelled + timedOut).toBe(steps);
     expect(progress.currentStep?.name ?? null).toBe(expected.current);
 
     const final = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'].includes(expected.status);

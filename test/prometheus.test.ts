@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CompleteStep, FailStep, ReportStepProgress, SkipStep, StartStep } from './documents.js';
+import { runningExecution } from './fixtures.js';
 import { graphql } from './gql/index.js';
 import { eventually, manualClock, onPostgres, startServer, type TestServer } from './harness.js';
 
@@ -13,6 +15,7 @@ const Create = graphql(`
 `);
 const Start = graphql(`mutation PromStart($id: ID!) { startExecution(id: $id) { id } }`);
 const Complete = graphql(`mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }`);
+const ProgressPercentOf = graphql(`query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }`);
 const Fail = graphql(`mutation PromFail($id: ID!) { failExecution(id: $id, error: "x") { id } }`);
 
 interface Sample {
@@ -195,6 +198,27 @@ describe('/metrics', () => {
     expect(value(later, `${h}_count`, labels)).toBe(4);
     expect(value(later, 'runwatch_execution_queue_time_seconds_count', labels)).toBe(2);
     expect(value(later, 'runwatch_queue_depth', { namespace: 'prom' })).toBe(0);
+  });
+
+  it('counts the steps of unfinished executions by status and their successful work as progressPercent does', async () => {
+    const execution = await runningExecution(server, { workflow: 'progress', namespace: 'prom-progress', stepCount: 4 });
+    const [s0, s1, s2, s3] = execution.steps.map((s) => s.id) as [string, string, string, string];
+    await server.data(StartStep, { stepId: s0 });
+    await server.data(CompleteStep, { stepId: s0 });
+    await server.data(SkipStep, { stepId: s1 });
+    await server.data(StartStep, { stepId: s2 });
+    await server.data(FailStep, { stepId: s2, error: 'exit 1', retry: false });
+    await server.data(StartStep, { stepId: s3 });
+    await server.data(ReportStepProgress, { stepId: s3, percent: 40 });
+
+    const families = await scrape();
+    const labels = { namespace: 'prom-progress', workflow: 'progress' };
+    const steps = (status: string) => value(families, 'runwatch_active_execution_steps', { ...labels, status });
+    expect(['COMPLETED', 'SKIPPED', 'FAILED', 'RUNNING', 'PENDING'].map(steps)).toEqual([1, 1, 1, 1, 0]);
+    const work = value(families, 'runwatch_active_execution_work_done_steps', labels);
+    expect(work).toBeCloseTo(2.4, 9);
+    const { execution: read } = await server.data(ProgressPercentOf, { id: execution.id });
+    expect(read!.progress.progressPercent).toBe((work / 4) * 100);
   });
 
   it('counts live subscriptions, and each app has its own registry', async () => {

@@ -94,6 +94,24 @@ export function eventReads(db: Db) {
       return newest ? rows.reverse() : rows;
     },
 
+    /** An execution's events with a seq in (afterSeq, throughSeq], in seq order (committed with the execution row that says so). */
+    async executionEventsBySeq(executionId: string, afterSeq: number, throughSeq: number, scope: NamespaceScope): Promise<EventRow[]> {
+      const values = { executionId, afterSeq, throughSeq, scope: scopeValue(scope) };
+      return eventRows(db, 'executionEventsBySeq', values, () =>
+        db
+          .select()
+          .from(events)
+          .where(
+            and(
+              eq(events.executionId, value('executionId')),
+              sql`${events.seq} > ${value('afterSeq')}::int and ${events.seq} <= ${value('throughSeq')}::int`,
+              inScope(scope),
+            ),
+          )
+          .orderBy(asc(events.seq)),
+      );
+    },
+
     /** The position of the newest stable event, where a feed that starts "now" begins. */
     async eventHead(): Promise<EventPosition | null> {
       const [row] = await db

@@ -5,16 +5,22 @@ import { events, executions } from './schema.js';
 
 const asDate = (value: string | Date | null | undefined) => (value ? new Date(value) : null);
 
-/** Open executions that are silent since `silentSince` (RUNNING only) or past their timeout at `now`. */
+/**
+ * Open executions that are silent since `silentSince` (RUNNING only), past their timeout at `now`,
+ * and either (`late`: each counted once, also when it is both).
+ */
 export async function lateOpenExecutions(db: Db, now: Date, silentSince: Date) {
+  const stuck = sql`${executions.status} = 'RUNNING' and ${executions.updatedAt} < ${silentSince.toISOString()}::timestamptz`;
+  const overdue = sql`${executions.timeoutMs} is not null and ${executions.startedAt} + ${executions.timeoutMs} * interval '1 millisecond' < ${now.toISOString()}::timestamptz`;
   const [row] = await db
     .select({
-      stuck: sql<number>`count(*) filter (where ${executions.status} = 'RUNNING' and ${executions.updatedAt} < ${silentSince.toISOString()}::timestamptz)`.mapWith(Number),
-      overdue: sql<number>`count(*) filter (where ${executions.timeoutMs} is not null and ${executions.startedAt} + ${executions.timeoutMs} * interval '1 millisecond' < ${now.toISOString()}::timestamptz)`.mapWith(Number),
+      stuck: sql<number>`count(*) filter (where ${stuck})`.mapWith(Number),
+      overdue: sql<number>`count(*) filter (where ${overdue})`.mapWith(Number),
+      late: sql<number>`count(*) filter (where (${stuck}) or (${overdue}))`.mapWith(Number),
     })
     .from(executions)
     .where(inArray(executions.status, ['RUNNING', 'WAITING_APPROVAL']));
-  return { stuck: row?.stuck ?? 0, overdue: row?.overdue ?? 0 };
+  return { stuck: row?.stuck ?? 0, overdue: row?.overdue ?? 0, late: row?.late ?? 0 };
 }
 
 /** How many executions are queued, and since when the oldest of them. */

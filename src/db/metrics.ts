@@ -241,8 +241,8 @@ export async function exactExecutions(db: Db, w: Window, now: Date, filter: Metr
       count(*) filter (where status = 'TIMED_OUT')::int as "timedOut",
       count(*) filter (where status in ('RUNNING', 'WAITING_APPROVAL'))::int as running,
       count(*) filter (where status = 'QUEUED')::int as queued,
-      count(*) filter (where sla_ms is not null and (finished_at is not null or (started_at is not null
-        and extract(epoch from ${at} - started_at) * 1000 > sla_ms)))::int as "slaTracked",
+      count(*) filter (where sla_ms is not null and started_at is not null and (finished_at is not null
+        or extract(epoch from ${at} - started_at) * 1000 > sla_ms))::int as "slaTracked",
       count(*) filter (where sla_ms is not null and started_at is not null
         and extract(epoch from coalesce(finished_at, ${at}) - started_at) * 1000 > sla_ms)::int as "slaViolations",
       ${exactDurations('d', sql`d`)}, ${exactDurations('q', sql`q`)}
@@ -340,5 +340,21 @@ export async function activeByWorkflow(db: Db, scope: NamespaceScope) {
     workflow: String(row.workflow),
     status: row.status as 'QUEUED' | 'RUNNING' | 'WAITING_APPROVAL',
     count: int(row.count),
+  }));
+}
+
+/** The steps of unfinished executions per namespace, workflow and step status, with their progressPercent summed. */
+export async function activeStepsByWorkflow(db: Db, scope: NamespaceScope) {
+  const rows = await queryRows<Row>(db, sql`select ${executions.namespace}, ${executions.workflow}, ${steps.status}, count(*)::int as count,
+      coalesce(sum(${steps.progressPercent}), 0)::float8 as percent_sum
+    from ${steps} join ${executions} on ${executions.id} = ${steps.executionId}
+    where ${executions.status} in ('QUEUED', 'RUNNING', 'WAITING_APPROVAL') and ${filtered({}, scope, executions)}
+    group by 1, 2, 3`);
+  return rows.map((row) => ({
+    namespace: String(row.namespace),
+    workflow: String(row.workflow),
+    status: row.status as StepStatus,
+    count: int(row.count),
+    percentSum: Number(row.percent_sum),
   }));
 }

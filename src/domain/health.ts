@@ -11,6 +11,11 @@ export interface ComponentHealth {
   latencyMs: number | null;
   observedValue: number | null;
   threshold: number | null;
+  /**
+   * Set when message and observedValue count executions of every namespace: the message without
+   * those figures, for viewers who may not see every namespace (see `healthSeenBy`).
+   */
+  uncountedMessage: string | null;
   /** When the component entered this status. */
   since: Date;
   checkedAt: Date;
@@ -20,6 +25,12 @@ export interface SystemHealth {
   status: HealthStatus;
   checkedAt: Date;
   components: ComponentHealth[];
+}
+
+/** The health as a viewer sees it (`healthSeenBy`). */
+export type SeenComponentHealth = Omit<ComponentHealth, 'uncountedMessage'>;
+export interface SeenHealth extends Omit<SystemHealth, 'components'> {
+  components: SeenComponentHealth[];
 }
 
 export const worstOf = (statuses: readonly HealthStatus[]): HealthStatus =>
@@ -34,3 +45,17 @@ export function grade(value: number, degraded: number, unhealthy: number): Healt
 
 /** Two readings differ for subscribers when the overall or any component status changed. */
 export const healthKey = (health: SystemHealth) => [health.status, ...health.components.map((c) => c.status)].join();
+
+/**
+ * The health as a viewer may see it: every status (they are the system's), but the figures that
+ * count executions of every namespace (engine, queue) only for a viewer of every namespace; the
+ * others get the message without them and no observedValue.
+ */
+export function healthSeenBy(health: SystemHealth, seesEveryNamespace: boolean): SeenHealth {
+  return {
+    ...health,
+    components: health.components.map(({ uncountedMessage, ...component }) =>
+      seesEveryNamespace || uncountedMessage === null ? component : { ...component, message: uncountedMessage, observedValue: null },
+    ),
+  };
+}

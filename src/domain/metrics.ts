@@ -182,7 +182,8 @@ export type StepOutcomeFacts = Omit<StepFacts, 'id'>;
 /**
  * What a finished execution contributes (the same rule the exact SQL applies to raw rows):
  * its outcome; its duration (started -> finished) when it started; its queue time
- * (queued -> started, or -> finished when it never started) when it was queued; and SLA tracking.
+ * (queued -> started, or -> finished when it never started) when it was queued; and SLA tracking
+ * when it has an SLA and started.
  */
 export function finishedExecutionDelta(e: ExecutionOutcomeFacts): ExecutionDelta {
   const d = emptyExecutionDelta();
@@ -194,9 +195,10 @@ export function finishedExecutionDelta(e: ExecutionOutcomeFacts): ExecutionDelta
   const duration = e.startedAt ? finished - e.startedAt.getTime() : null;
   if (duration !== null) d.durations.push(duration);
   if (e.queuedAt) d.queueTimes.push((e.startedAt?.getTime() ?? finished) - e.queuedAt.getTime());
-  if (e.slaMs !== null) {
+  // An execution that never started (cancelled from the queue, say) has no duration to hold to its SLA.
+  if (e.slaMs !== null && duration !== null) {
     d.slaTracked = 1;
-    if (duration !== null && duration > e.slaMs) d.slaViolations = 1;
+    if (duration > e.slaMs) d.slaViolations = 1;
   }
   return d;
 }

@@ -114,17 +114,35 @@ builder.node(ExecutionRef, {
 });
 
 ProgressRef.implement({
-  description: 'How far an execution has got. Every step is counted in exactly one of the step counts.',
+  description:
+    'How far an execution has got. Every step is counted in exactly one of completedSteps, skippedSteps, failedSteps, ' +
+    'cancelledSteps, timedOutSteps, runningSteps and pendingSteps; doneSteps = completedSteps + skippedSteps.',
   fields: (t) => ({
     executionId: t.id({ resolve: (p) => encodeGlobalId('Execution', p.executionId) }),
     status: t.field({ type: ExecutionStatusEnum, resolve: (p) => p.status }),
+    seq: t.exposeInt('seq', {
+      description:
+        "The seq of the execution's latest event this progress reflects (0 before any): it only grows, and a gap means " +
+        'events committed together or changes coalesced (see Subscription.executionProgress).',
+    }),
     totalSteps: t.exposeInt('totalSteps'),
-    completedSteps: t.exposeInt('completedSteps'),
-    failedSteps: t.exposeInt('failedSteps', { description: 'FAILED and TIMED_OUT steps.' }),
+    completedSteps: t.exposeInt('completedSteps', { description: 'COMPLETED steps (approved gates included).' }),
+    failedSteps: t.exposeInt('failedSteps', { description: 'FAILED steps: failed without a retry, or a rejected approval.' }),
+    cancelledSteps: t.exposeInt('cancelledSteps', {
+      description: 'CANCELLED steps: open when the execution failed, was cancelled, or (pending ones) timed out.',
+    }),
+    timedOutSteps: t.exposeInt('timedOutSteps', { description: 'TIMED_OUT steps: running when the execution timed out.' }),
     runningSteps: t.exposeInt('runningSteps', { description: 'RUNNING and WAITING_APPROVAL steps.' }),
     pendingSteps: t.exposeInt('pendingSteps'),
-    skippedSteps: t.exposeInt('skippedSteps', { description: 'SKIPPED and CANCELLED steps.' }),
-    progressPercent: t.exposeFloat('progressPercent', { description: '0..100.' }),
+    skippedSteps: t.exposeInt('skippedSteps', { description: 'SKIPPED steps: skipped by the engine, or still pending when the execution completed.' }),
+    doneSteps: t.exposeInt('doneSteps', { description: 'Steps whose work is done: completedSteps + skippedSteps.' }),
+    progressPercent: t.exposeFloat('progressPercent', {
+      description:
+        'Successful work, 0..100, each step weighing the same: a done step counts in full; a running step by its reported ' +
+        'progressPercent; a cancelled or timed-out step by the progressPercent it had reached, so failing, cancelling or ' +
+        'timing out an execution leaves its percent where it stopped; a failed step counts nothing (see failedSteps). ' +
+        '100 once COMPLETED.',
+    }),
     currentStep: t.field({
       type: StepRef,
       nullable: true,
@@ -314,7 +332,10 @@ builder.queryFields((t) => ({
 builder.subscriptionFields((t) => ({
   executionProgress: t.field({
     type: ProgressRef,
-    description: 'The current progress first, then a new one after every change; completes once the execution is final.',
+    description:
+      'The current progress first, then a new one after changes, coalesced under load: each payload is the state when it was read, ' +
+      'so changes committed together or while the previous payload was being sent arrive as one (its seq jumps past them). ' +
+      'The state right before the final one and the final one are always sent, in that order; then it completes.',
     args: { executionId: t.arg.id({ required: true }) },
     subscribe: async (_root, args, ctx) => {
       const id = parseId(String(args.executionId), 'Execution');

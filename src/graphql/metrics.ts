@@ -78,10 +78,15 @@ MetricsRef.implement({
       resolve: (m) => m.queueTime,
     }),
     slaTracked: t.exposeInt('slaTracked', {
-      description: 'Executions with slaMs whose outcome is known: finished, or still running past it.',
+      description:
+        'Executions with slaMs that started and whose outcome is known: finished, or still running past it. One that never ' +
+        'started (cancelled from the queue, say) is not tracked.',
     }),
-    slaViolations: t.exposeInt('slaViolations'),
-    slaComplianceRate: t.exposeFloat('slaComplianceRate', { nullable: true }),
+    slaViolations: t.exposeInt('slaViolations', { description: 'Tracked executions whose duration (started -> finished, or -> now) exceeds slaMs.' }),
+    slaComplianceRate: t.exposeFloat('slaComplianceRate', {
+      nullable: true,
+      description: 'Percent 0..100 of slaTracked within their SLA: (slaTracked - slaViolations) / slaTracked; null when none is tracked.',
+    }),
     steps: t.field({
       type: [StepMetricsRef],
       description: 'One per step type.',

@@ -4,6 +4,7 @@ import type { Services } from '../context.js';
 import { createDashboard } from '../dashboard/page.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { healthSeenBy } from '../domain/health.js';
 import { createPrometheusExporter, type PrometheusExporter } from '../services/prometheus.js';
 import { createGraphiQLAssets, GRAPHIQL_ASSET_PREFIX } from './graphiql.js';
 import type { HttpGuard } from './http-guard.js';
@@ -113,7 +114,8 @@ async function healthReport(services: Services, res: ServerResponse) {
   try {
     const health = await services.health.current();
     const status = health.status === 'UNHEALTHY' ? 503 : 200;
-    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(health));
+    // Anonymous: the figures that count other namespaces' executions stay out.
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(healthSeenBy(health, false)));
   } catch {
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"UNHEALTHY"}');
   }

@@ -2,6 +2,7 @@ import type { EventFilter, NamespaceScope, Repository } from '../db/repository.j
 import type { EventRow, ExecutionRow, StepRow } from '../db/schema.js';
 import { compareEventPositions, cursorNotFound, decodeEventCursor, type EventPosition } from '../domain/cursors.js';
 import { isFinal } from '../domain/lifecycle.js';
+import { stateBeforeFinal, type ExecutionSnapshot as ReplaySnapshot } from '../domain/replay.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, WakeUp } from './bus.js';
 
@@ -188,6 +189,7 @@ export interface LiveFeedOptions {
   repository: Repository;
   watcher: FeedWatcher;
   batchSize: number;
+  logger: Logger;
 }
 
 /**
@@ -306,12 +308,28 @@ export function liveEvents(
   return iterator;
 }
 
-export interface ExecutionSnapshot {
-  execution: ExecutionRow;
-  steps: StepRow[];
+export type ExecutionSnapshot = ReplaySnapshot<ExecutionRow, StepRow>;
+
+/**
+ * The state right before the command that made `final` final, replayed from `sent` over the events
+ * in between: null when `sent` is that state (or the replay does not apply, which is logged).
+ */
+async function stateBeforeFinalOf(options: LiveFeedOptions, sent: ExecutionSnapshot, final: ExecutionRow, scope: NamespaceScope, signal: AbortSignal) {
+  const between = await readOrWait(() => options.repository.executionEventsBySeq(final.id, sent.execution.lastSeq, final.lastSeq, scope), signal);
+  if (!between) return null;
+  try {
+    return stateBeforeFinal(sent, between);
+  } catch (error) {
+    options.logger.warn({ err: error, executionId: final.id }, 'could not replay the state before the final one');
+    return null;
+  }
 }
 
-/** The execution and its steps now, then again after each change; ends once it is final. */
+/**
+ * The execution and its steps now, then again after changes, coalesced: each read sends the state
+ * then, so changes that land together arrive as one. The state right before the final one is always
+ * sent (replayed from the events when the read jumped past it), then the final one; then it ends.
+ */
 export async function* liveExecution(
   options: LiveFeedOptions,
   executionId: string,
@@ -324,20 +342,22 @@ export async function* liveExecution(
     offer: (batch) => batch.length > 0 && gate.wake(),
     resync: gate.wake,
   });
-  let lastSeq = -1;
+  let sent: ExecutionSnapshot | null = null;
   try {
     while (!signal.aborted) {
       await gate.next();
       if (signal.aborted) return;
-      const read = await readOrWait(async () => {
-        const [execution] = await options.repository.executionsByIds([executionId], scope);
-        return { execution, steps: execution ? await options.repository.stepsByExecutionIds([executionId]) : [] };
-      }, signal);
-      if (!read?.execution) return;
+      // One statement, so the steps are those of the execution row's lastSeq.
+      const read = await readOrWait(() => options.repository.executionWithSteps(executionId, scope), signal);
+      if (!read) return;
       const { execution, steps } = read;
-      if (execution.lastSeq === lastSeq) continue;
-      lastSeq = execution.lastSeq;
-      yield { execution, steps };
+      if (execution.lastSeq === sent?.execution.lastSeq) continue;
+      if (sent && isFinal(execution.status)) {
+        const before = await stateBeforeFinalOf(options, sent, execution, scope, signal);
+        if (before) yield before;
+      }
+      sent = { execution, steps };
+      yield sent;
       if (isFinal(execution.status)) return;
     }
   } finally {

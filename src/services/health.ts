@@ -27,7 +27,8 @@ interface Deps {
 }
 
 /** What a check found; the service adds the component's name, since when it is so, and when. */
-type Reading = Pick<ComponentHealth, 'status' | 'message'> & Partial<Pick<ComponentHealth, 'latencyMs' | 'observedValue' | 'threshold'>>;
+type Reading = Pick<ComponentHealth, 'status' | 'message'> &
+  Partial<Pick<ComponentHealth, 'latencyMs' | 'observedValue' | 'threshold' | 'uncountedMessage'>>;
 
 /** What the checks read: the service's dependencies and when it started (by its clock). */
 type CheckDeps = Deps & { startedAt: Date };
@@ -51,10 +52,12 @@ async function checkDatabase({ database, config }: Deps): Promise<Reading> {
 }
 
 async function checkEngine({ database, config }: Deps, now: Date): Promise<Reading> {
-  const { stuck, overdue } = await lateOpenExecutions(database.db, now, new Date(now.getTime() - config.health.stuckExecutionMs));
-  const bad = stuck + overdue;
-  const message = bad === 0 ? 'every running execution reports in time' : `${stuck} stuck, ${overdue} past their timeout`;
-  return { status: grade(bad, 1, config.health.engineUnhealthyCount), message, observedValue: bad, threshold: 0 };
+  const { stuck, overdue, late } = await lateOpenExecutions(database.db, now, new Date(now.getTime() - config.health.stuckExecutionMs));
+  const inTime = 'every running execution reports in time';
+  const message = late === 0 ? inTime : `${late} late (${stuck} stuck, ${overdue} past their timeout; one that is both counts once)`;
+  const status = grade(late, 1, config.health.engineUnhealthyCount);
+  const uncounted = late === 0 ? inTime : 'running executions are stuck or past their timeout';
+  return { status, message, uncountedMessage: uncounted, observedValue: late, threshold: 0 };
 }
 
 async function checkQueue({ database, config }: Deps, now: Date): Promise<Reading> {
@@ -62,7 +65,8 @@ async function checkQueue({ database, config }: Deps, now: Date): Promise<Readin
   const ageMs = oldestQueuedAt ? now.getTime() - oldestQueuedAt.getTime() : 0;
   const { queueDepthThreshold: threshold, queueAgeDegradedMs, queueAgeUnhealthyMs } = config.health;
   const status = worstOf([grade(depth, threshold, threshold * 10), grade(ageMs, queueAgeDegradedMs, queueAgeUnhealthyMs)]);
-  return { status, message: `${depth} queued, oldest ${formatDuration(ageMs)}`, observedValue: depth, threshold };
+  const uncounted = status === 'HEALTHY' ? 'the queue is within its limits' : 'the queue is deeper or older than its limits';
+  return { status, message: `${depth} queued, oldest ${formatDuration(ageMs)}`, uncountedMessage: uncounted, observedValue: depth, threshold };
 }
 
 async function checkEvents({ database, config, live }: Deps, now: Date): Promise<Reading> {
@@ -151,7 +155,7 @@ export function createHealthService(deps: Deps) {
     const previous = since.get(name);
     const entered = previous && previous.status === reading.status ? previous.since : now;
     since.set(name, { status: reading.status, since: entered });
-    return { component: name, latencyMs: null, observedValue: null, threshold: null, ...reading, since: entered, checkedAt: now };
+    return { component: name, latencyMs: null, observedValue: null, threshold: null, uncountedMessage: null, ...reading, since: entered, checkedAt: now };
   }
 
   async function check(): Promise<SystemHealth> {

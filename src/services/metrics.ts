@@ -296,7 +296,7 @@ async function prometheusSnapshot(options: MetricsServiceOptions, scope: Namespa
     duration: { count: duration.count, sumMs: duration.sumMs, histogram: duration.histogram() },
     queue: { count: queue.count, sumMs: queue.sumMs, histogram: queue.histogram() },
   }));
-  return { workflows, liveSubscriptions: options.liveSubscriptions() };
+  return { workflows, activeSteps: await reads.activeStepsByWorkflow(options.db, scope), liveSubscriptions: options.liveSubscriptions() };
 }
 
 /**

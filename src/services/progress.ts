@@ -138,6 +138,7 @@ export function createProgressService(options: ProgressServiceOptions) {
       return {
         executionId: execution.id,
         status: execution.status,
+        seq: execution.lastSeq,
         ...summary,
         elapsedMs: elapsed,
         ...estimateAt(etaPlan, { status: execution.status, finishedAt: execution.finishedAt, elapsedMs: elapsed, queueStart }, now),

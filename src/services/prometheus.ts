@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { NamespaceScope } from '../db/repository.js';
 import { GROWTH } from '../domain/histogram.js';
+import { workOf } from '../domain/progress.js';
 import type { MetricsService, PrometheusWorkflow } from './metrics.js';
 
 type Snapshot = Awaited<ReturnType<MetricsService['prometheusSnapshot']>>;
@@ -86,6 +87,28 @@ export function createPrometheusExporter(metrics: MetricsService, options: { pre
     for (const w of s.workflows) byNamespace.set(w.namespace, (byNamespace.get(w.namespace) ?? 0) + w.active.QUEUED);
     return [...byNamespace].map(([namespace, value]) => ({ labels: { namespace }, value }));
   });
+  define(
+    'active_execution_steps',
+    'Steps of executions not finished yet (QUEUED, RUNNING, WAITING_APPROVAL), by step status, namespace and workflow.',
+    'gauge',
+    (s) => s.activeSteps.map((g) => ({ labels: { namespace: g.namespace, workflow: g.workflow, status: g.status }, value: g.count })),
+  );
+  define(
+    'active_execution_work_done_steps',
+    'Successful work of those steps, in steps, as ExecutionProgress.progressPercent counts it (completed and skipped steps in full, ' +
+      'running ones by their reported percent, failed ones nothing): divided by the sum of active_execution_steps, the fraction done.',
+    'gauge',
+    (s) => {
+      const byWorkflow = new Map<string, Value>();
+      for (const g of s.activeSteps) {
+        const key = `${g.namespace}\n${g.workflow}`;
+        const value = byWorkflow.get(key) ?? { labels: { namespace: g.namespace, workflow: g.workflow }, value: 0 };
+        value.value += workOf(g.status, g.count, g.percentSum);
+        byWorkflow.set(key, value);
+      }
+      return [...byWorkflow.values()];
+    },
+  );
   define('live_subscriptions', 'Live event and progress subscriptions served by this instance.', 'gauge', (s) => [
     { value: s.liveSubscriptions },
   ]);

@@ -61,6 +61,9 @@ type Documents = {
     "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": typeof types.IngestCountsDocument,
     "query LeaderHealth { health { components { component status message } } }": typeof types.LeaderHealthDocument,
     "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }": typeof types.LeaderQueueAlertsDocument,
+    "\n  subscription SeqProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }\n  }\n": typeof types.SeqProgressDocument,
+    "\n  query SeqProgressOf($id: ID!) {\n    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }\n  }\n": typeof types.SeqProgressOfDocument,
+    "mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": typeof types.ProgressIngestDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": typeof types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": typeof types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": typeof types.MetricsWindowDocument,
@@ -99,13 +102,14 @@ type Documents = {
     "\n  query NotifyDeliveries($filter: AlertDeliveryFilter, $first: Int) {\n    alertDeliveries(filter: $filter, first: $first) {\n      edges {\n        node {\n          id idempotencyKey status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt firingCount resolvedCount groupKey\n          receiver { name kind }\n          alerts { id rule namespace status }\n        }\n      }\n    }\n  }\n": typeof types.NotifyDeliveriesDocument,
     "\n  query NotifyAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 100) {\n      edges { node { id rule namespace status silenced silencedBy { id } deliveries(first: 10) { idempotencyKey status firingCount resolvedCount } } }\n    }\n  }\n": typeof types.NotifyAlertsDocument,
     "\n  query NotifyAlertRules($status: [AlertStatus!]) { alerts(status: $status, first: 500) { edges { node { id rule namespace status } } } }\n": typeof types.NotifyAlertRulesDocument,
-    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
+    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": typeof types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": typeof types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": typeof types.ActiveProgressDocument,
     "\n  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }\n": typeof types.LiveEtaProgressDocument,
     "\n  mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }\n": typeof types.PromCreateDocument,
     "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": typeof types.PromStartDocument,
     "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": typeof types.PromCompleteDocument,
+    "query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }": typeof types.PromProgressDocument,
     "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": typeof types.PromFailDocument,
     "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": typeof types.NewestEventsDocument,
     "query Viewer { viewer { name scopes namespaces } }": typeof types.ViewerDocument,
@@ -160,6 +164,9 @@ const documents: Documents = {
     "\n  query IngestCounts($workflow: String!, $from: DateTime!, $to: DateTime!) {\n    metrics(workflow: $workflow, from: $from, to: $to, exact: false) {\n      total completed failed cancelled timedOut queued\n      steps { type total completed failed skipped retries }\n    }\n  }\n": types.IngestCountsDocument,
     "query LeaderHealth { health { components { component status message } } }": types.LeaderHealthDocument,
     "query LeaderQueueAlerts { alerts(first: 100) { edges { node { rule namespace occurrences } } } }": types.LeaderQueueAlertsDocument,
+    "\n  subscription SeqProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }\n  }\n": types.SeqProgressDocument,
+    "\n  query SeqProgressOf($id: ID!) {\n    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }\n  }\n": types.SeqProgressOfDocument,
+    "mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }": types.ProgressIngestDocument,
     "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n": types.MetricsDurationFieldsFragmentDoc,
     "\n  fragment MetricsStepFields on StepMetrics {\n    type total completed failed skipped retries successRate firstAttemptSuccessRate duration { ...MetricsDurationFields }\n  }\n": types.MetricsStepFieldsFragmentDoc,
     "\n  query MetricsWindow($from: DateTime, $to: DateTime, $namespace: String, $workflow: String, $exact: Boolean) {\n    metrics(from: $from, to: $to, namespace: $namespace, workflow: $workflow, exact: $exact) {\n      from to exact total completed failed cancelled timedOut running queued successRate failureRate timeoutRate\n      duration { ...MetricsDurationFields } queueTime { ...MetricsDurationFields }\n      slaTracked slaViolations slaComplianceRate\n      steps { ...MetricsStepFields }\n    }\n  }\n": types.MetricsWindowDocument,
@@ -198,13 +205,14 @@ const documents: Documents = {
     "\n  query NotifyDeliveries($filter: AlertDeliveryFilter, $first: Int) {\n    alertDeliveries(filter: $filter, first: $first) {\n      edges {\n        node {\n          id idempotencyKey status attempts lastStatusCode lastError nextAttemptAt createdAt deliveredAt firingCount resolvedCount groupKey\n          receiver { name kind }\n          alerts { id rule namespace status }\n        }\n      }\n    }\n  }\n": types.NotifyDeliveriesDocument,
     "\n  query NotifyAlerts($status: [AlertStatus!]) {\n    alerts(status: $status, first: 100) {\n      edges { node { id rule namespace status silenced silencedBy { id } deliveries(first: 10) { idempotencyKey status firingCount resolvedCount } } }\n    }\n  }\n": types.NotifyAlertsDocument,
     "\n  query NotifyAlertRules($status: [AlertStatus!]) { alerts(status: $status, first: 500) { edges { node { id rule namespace status } } } }\n": types.NotifyAlertRulesDocument,
-    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
+    "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n": types.EtaProgressFieldsFragmentDoc,
     "\n  query ExecutionProgressOf($id: ID!) {\n    execution(id: $id) {\n      id status\n      progress { ...EtaProgressFields }\n      steps { id name type status expectedDurationMs }\n    }\n  }\n": types.ExecutionProgressOfDocument,
     "\n  query ActiveProgress($namespace: String) { activeExecutions(namespace: $namespace) { ...EtaProgressFields } }\n": types.ActiveProgressDocument,
     "\n  subscription LiveEtaProgress($executionId: ID!) { executionProgress(executionId: $executionId) { ...EtaProgressFields } }\n": types.LiveEtaProgressDocument,
     "\n  mutation PromCreate($input: CreateExecutionInput!) { createExecution(input: $input) { id } }\n": types.PromCreateDocument,
     "mutation PromStart($id: ID!) { startExecution(id: $id) { id } }": types.PromStartDocument,
     "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }": types.PromCompleteDocument,
+    "query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }": types.PromProgressDocument,
     "mutation PromFail($id: ID!) { failExecution(id: $id, error: \"x\") { id } }": types.PromFailDocument,
     "\n  query NewestEvents($filter: EventFilter, $last: Int, $first: Int) {\n    events(filter: $filter, last: $last, first: $first) {\n      edges { node { id type execution { id workflow } step { id name } } }\n      pageInfo { hasNextPage hasPreviousPage endCursor }\n    }\n  }\n": types.NewestEventsDocument,
     "query Viewer { viewer { name scopes namespaces } }": types.ViewerDocument,
@@ -417,6 +425,18 @@ export function graphql(source: "query LeaderQueueAlerts { alerts(first: 100) { 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription SeqProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }\n  }\n"): (typeof documents)["\n  subscription SeqProgress($executionId: ID!) {\n    executionProgress(executionId: $executionId) { seq status progressPercent completedSteps runningSteps doneSteps totalSteps }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SeqProgressOf($id: ID!) {\n    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }\n  }\n"): (typeof documents)["\n  query SeqProgressOf($id: ID!) {\n    execution(id: $id) { progress { seq status progressPercent completedSteps runningSteps doneSteps totalSteps } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }"): (typeof documents)["mutation ProgressIngest($commands: [IngestCommand!]!) { ingest(commands: $commands) { ok } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n"): (typeof documents)["\n  fragment MetricsDurationFields on DurationStats { count avgMs minMs maxMs p50Ms p95Ms p99Ms }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -569,7 +589,7 @@ export function graphql(source: "\n  query NotifyAlertRules($status: [AlertStatu
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"): (typeof documents)["\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status totalSteps completedSteps failedSteps runningSteps pendingSteps skippedSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"];
+export function graphql(source: "\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"): (typeof documents)["\n  fragment EtaProgressFields on ExecutionProgress {\n    executionId status seq totalSteps completedSteps failedSteps cancelledSteps timedOutSteps runningSteps pendingSteps skippedSteps doneSteps\n    progressPercent elapsedMs estimatedRemainingMs estimatedRemainingP90Ms estimatedCompletion estimatedStartAt\n    estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis\n    percentByTime isOverrunning etaBasis\n    currentStep { id name status }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -594,6 +614,10 @@ export function graphql(source: "mutation PromStart($id: ID!) { startExecution(i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }"): (typeof documents)["mutation PromComplete($id: ID!) { completeExecution(id: $id) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }"): (typeof documents)["query PromProgress($id: ID!) { execution(id: $id) { progress { progressPercent } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

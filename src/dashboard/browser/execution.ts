@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { EVENT_FIELDS, follow, gql, useStore, viewer, type Json } from './api.js';
 import { Action, Badge, EventList } from './components.js';
-import { dateTime, duration, executionName, percent, time, words } from './format.js';
+import { dateTime, duration, executionName, percent, stepCounts, time, words } from './format.js';
 import { useData, useNow } from './live.js';
 import { href } from './router.js';
 
@@ -12,7 +12,7 @@ const EXECUTION = `query Execution($id: ID!) {
     id workflow externalId namespace status error labels createdAt queuedAt startedAt finishedAt queueTimeMs durationMs slaMs timeoutMs slaViolated
     steps { id position name type status attempt progressPercent message error startedAt finishedAt durationMs expectedDurationMs }
     progress {
-      progressPercent percentByTime completedSteps totalSteps failedSteps elapsedMs estimatedRemainingMs estimatedRemainingP90Ms
+      progressPercent percentByTime doneSteps totalSteps failedSteps cancelledSteps timedOutSteps elapsedMs estimatedRemainingMs estimatedRemainingP90Ms
       estimatedCompletion etaBasis isOverrunning estimatedStartAt estimatedStartEarliestAt estimatedStartLatestAt queueEtaBasis
     }
   }
@@ -209,7 +209,7 @@ export function Execution({ id }: { id: string }) {
         <div><dt>timeout</dt><dd>${e.timeoutMs ? duration(e.timeoutMs) : '—'}</dd></div>
       </dl>
       <div class="progress">
-        <div class="row small"><span>by steps: ${p.completedSteps}/${p.totalSteps} completed${p.failedSteps ? `, ${p.failedSteps} failed` : ''}</span><span id="progress-steps">${percent(p.progressPercent)}</span></div>
+        <div class="row small"><span id="step-counts">successful work by steps: ${stepCounts(p)}</span><span id="progress-steps">${percent(p.progressPercent)}</span></div>
         <div class="bar"><div class="fill" style=${`width:${p.progressPercent}%`}></div></div>
         <div class="row small"><span>by expected time</span><span>${percent(p.percentByTime)}</span></div>
         <div class="bar"><div class="fill${p.isOverrunning ? ' overrun' : ''}" style=${`width:${p.percentByTime ?? 0}%`}></div></div>

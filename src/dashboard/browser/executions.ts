@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { useEffect } from 'preact/hooks';
 import { gql, type Json } from './api.js';
 import { Badge, usePages } from './components.js';
-import { dateTime, duration, executionName, percent } from './format.js';
+import { dateTime, duration, executionName, percent, stepCounts } from './format.js';
 import { useData } from './live.js';
 import { executionHref, replaceParams, route } from './router.js';
 
@@ -13,7 +13,7 @@ const PAGE = 25;
 
 const EXECUTIONS = `query Executions($filter: ExecutionFilter, $first: Int, $after: String) {
   executions(filter: $filter, first: $first, after: $after) {
-    edges { node { id workflow externalId namespace status createdAt durationMs slaViolated progress { progressPercent completedSteps totalSteps } } }
+    edges { node { id workflow externalId namespace status createdAt durationMs slaViolated progress { progressPercent doneSteps totalSteps failedSteps cancelledSteps timedOutSteps } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -70,7 +70,7 @@ export function Executions() {
               <td><a href=${executionHref(e.id)}>${executionName(e)}</a></td>
               <td><${Badge} status=${e.status} />${e.slaViolated ? html` <span class="status FIRING">SLA</span>` : null}</td>
               <td>${e.namespace}</td>
-              <td>${e.progress.completedSteps}/${e.progress.totalSteps} · ${percent(e.progress.progressPercent)}</td>
+              <td>${stepCounts(e.progress)} · ${percent(e.progress.progressPercent)}</td>
               <td>${duration(e.durationMs)}</td>
               <td>${dateTime(e.createdAt)}</td>
             </tr>`,

@@ -13,6 +13,12 @@ export function duration(ms: number | null | undefined): string {
 
 export const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${value.toFixed(1)}%`);
 
+/** Step counts as the progress model reads them: done (completed or skipped) of all, then the stopped ones. */
+export function stepCounts(p: Json): string {
+  const stopped: [number, string][] = [[p.failedSteps, 'failed'], [p.cancelledSteps, 'cancelled'], [p.timedOutSteps, 'timed out']];
+  return [`${p.doneSteps}/${p.totalSteps} done`, ...stopped.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`)].join(', ');
+}
+
 export const time = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleTimeString() : '—');
 export const dateTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
 export const ago = (iso: string | null | undefined, now = Date.now()) => (iso ? `${duration(Math.max(0, now - new Date(iso).getTime()))} ago` : '—');

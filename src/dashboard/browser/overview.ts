@@ -2,13 +2,13 @@
 import { html } from 'htm/preact';
 import { gql, useStore, type Json } from './api.js';
 import { Badge, Chart, EventList, stacked, usePages } from './components.js';
-import { ago, duration, executionName, percent } from './format.js';
+import { ago, duration, executionName, percent, stepCounts } from './format.js';
 import { HealthList } from './health.js';
 import { recentEvents, useData, useNow } from './live.js';
 import { executionHref, href } from './router.js';
 
 const ACTIVE_PAGE = 10;
-const PROGRESS_FIELDS = `progressPercent completedSteps totalSteps elapsedMs estimatedRemainingMs estimatedRemainingP90Ms isOverrunning etaBasis
+const PROGRESS_FIELDS = `progressPercent doneSteps totalSteps failedSteps cancelledSteps timedOutSteps elapsedMs estimatedRemainingMs estimatedRemainingP90Ms isOverrunning etaBasis
   estimatedStartAt currentStep { name status }`;
 
 function ExecutionRow({ e }: { e: Json }) {
@@ -20,7 +20,7 @@ function ExecutionRow({ e }: { e: Json }) {
       <div class="fill${p.isOverrunning ? ' overrun' : ''}" style=${`width:${p.progressPercent}%`}></div>
     </div>
     <div class="row small">
-      <span>${p.currentStep ? p.currentStep.name : '—'} · ${p.completedSteps}/${p.totalSteps} steps · ${percent(p.progressPercent)}</span>
+      <span>${p.currentStep ? p.currentStep.name : '—'} · ${stepCounts(p)} · ${percent(p.progressPercent)}</span>
       <span>${duration(p.elapsedMs)} elapsed${eta ? ` · ${eta}` : ''}${p.isOverrunning ? html` · <b class="overrun-label">overrunning</b>` : null}</span>
     </div>
   </li>`;
