@@ -120,6 +120,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     clock,
     repository,
     readFromReplicas: database.readFromReplicas,
+    readFromPrimary: database.readFromPrimary,
     executions,
     bus,
     health,

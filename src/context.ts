@@ -27,6 +27,8 @@ export interface Services {
   repository: Repository;
   /** Runs a read-only operation with its reads on the read replicas (the primary without any). */
   readFromReplicas: Database['readFromReplicas'];
+  /** Runs reads on the primary, inside an operation whose other reads go to the replicas. */
+  readFromPrimary: Database['readFromPrimary'];
   executions: ExecutionService;
   bus: EventBus;
   live: LiveFeedOptions;

@@ -5,6 +5,8 @@
  */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeExecutionCursor } from '../src/domain/cursors.js';
+import { parseId } from '../src/graphql/ids.js';
 import { CreateExecution, GetExecution, StartExecution } from './documents.js';
 import { eventually, onPostgres, startServer, type TestServer } from './harness.js';
 import { createPostgresCluster, postgresBinariesPresent, type PostgresCluster } from './postgres-cluster.js';
@@ -80,6 +82,15 @@ describe.skipIf(!onPostgres || !postgresBinariesPresent())('read replicas (Postg
     expect(await statusOn(patient, id)).toBe('PENDING');
     expect(await statusOverWebSocket(patient, id)).toBe('PENDING');
     expect(await runningGauge(patient)).toBe(0);
+    // A cursor naming a row the replica has not replayed yet pages from the replica, not CURSOR_NOT_FOUND.
+    const newer = (await patient.data(CreateExecution, { input: { workflow: 'w', namespace: NAMESPACE, steps: [] } })).createExecution;
+    const after = encodeExecutionCursor({ createdAt: new Date(newer.createdAt), id: parseId(newer.id, 'Execution') });
+    const page = await patient.request<{ executions: { edges: { node: { id: string } }[] } }, { after: string }>(
+      `query($after: String) { executions(first: 5, after: $after, filter: { namespace: "${NAMESPACE}" }) { edges { node { id } } } }`,
+      { after },
+    );
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.executions.edges.map((e) => e.node.id)).toEqual([id]);
 
     // The lag grows and is reported; within its limit the replica still serves.
     const lagging = await eventually(async () => {

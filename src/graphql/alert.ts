@@ -65,7 +65,7 @@ builder.node(AlertRef, {
       args: pageArgs,
       resolve: async (alert, args, ctx) => {
         const limit = pageSize(args.first, ctx.services.config);
-        const rows = await rowsAfter(args.after, decodeExecutionCursor, (position) => executionExists(ctx, position), (after) =>
+        const rows = await rowsAfter(ctx, args.after, decodeExecutionCursor, (position) => executionExists(ctx, position), (after) =>
           executionsOfAlert(ctx, alert.id, after, limit),
         );
         for (const row of rows) ctx.loaders.execution.prime(row.id, row);
@@ -92,10 +92,9 @@ builder.queryFields((t) => ({
     args: { status: t.arg({ type: [AlertStatusEnum] }), severity: t.arg({ type: [AlertSeverityEnum] }), ...pageArgs },
     resolve: async (_root, args, ctx) => {
       const limit = pageSize(args.first, ctx.services.config);
-      const rows = await rowsAfter(
-        args.after,
+      const rows = await rowsAfter(ctx, args.after,
         decodeAlertCursor,
-        async (position) => (await ctx.loaders.alert.load(position.id))?.firstSeenAt.getTime() === position.firstSeenAt.getTime(),
+        async (position) => (await ctx.services.alerts.byIds([position.id], ctx.scope))[0]?.firstSeenAt.getTime() === position.firstSeenAt.getTime(),
         (after) => ctx.services.alerts.list({ status: args.status, severity: args.severity }, ctx.scope, after, limit),
       );
       return toConnection(rows, limit, encodeAlertCursor, args.after);

@@ -68,8 +68,7 @@ export function toEventFilter(input: { namespace?: string | null; executionId?: 
 export async function eventPage(ctx: Context, filter: EventFilter, first: number | null | undefined, after: string | null | undefined) {
   const limit = pageSize(first, ctx.services.config);
   const { repository } = ctx.services;
-  const rows = await rowsAfter(
-    after,
+  const rows = await rowsAfter(ctx, after,
     decodeEventCursor,
     async (position) => (await repository.eventAt(position, ctx.scope)) !== null,
     (position) => repository.listEvents(filter, ctx.scope, position, limit + 1),

@@ -209,7 +209,7 @@ export const ExecutionConnection = builder.connectionObject({ type: ExecutionRef
 
 /** Whether an executions cursor names an execution the caller may see (through the operation's loader). */
 export async function executionExists(ctx: Context, position: ExecutionPosition) {
-  const execution = await ctx.loaders.execution.load(position.id);
+  const [execution] = await ctx.services.repository.executionsByIds([position.id], ctx.scope);
   return execution?.createdAt.getTime() === position.createdAt.getTime();
 }
 
@@ -310,7 +310,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const limit = pageSize(args.first, ctx.services.config);
       const filter = toExecutionFilter(args.filter);
-      const rows = await rowsAfter(args.after, decodeExecutionCursor, (position) => executionExists(ctx, position), (after) =>
+      const rows = await rowsAfter(ctx, args.after, decodeExecutionCursor, (position) => executionExists(ctx, position), (after) =>
         ctx.services.repository.listExecutions(filter, ctx.scope, after, limit),
       );
       for (const row of rows) ctx.loaders.execution.prime(row.id, row);

@@ -143,8 +143,7 @@ builder.queryFields((t) => ({
       const { alertId, receiverId, status } = args.filter ?? {};
       const filter = { alertId: alertId == null ? null : parseId(String(alertId), 'Alert'), receiverId: receiverIdOf(receiverId), status };
       const { notifications } = ctx.services;
-      const rows = await rowsAfter(
-        args.after,
+      const rows = await rowsAfter(ctx, args.after,
         decodeDeliveryCursor,
         (seq) => notifications.deliveryExists(seq, ctx.scope),
         (afterSeq) => notifications.deliveries(filter, ctx.scope, afterSeq, limit),

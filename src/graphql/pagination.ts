@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Context } from '../context.js';
 import { cursorNotFound, invalidCursor, isUuid } from '../domain/cursors.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
@@ -28,9 +29,12 @@ export function pageSize(first: number | null | undefined, config: Config): numb
 /**
  * The rows after `after` (from the start without it), read by `read`. A cursor must name an item
  * the caller may see, which `exists` checks concurrently with the read: CURSOR_NOT_FOUND otherwise,
- * the answer the live feeds give, rather than a page after a position nothing holds.
+ * the answer the live feeds give, rather than a page after a position nothing holds. The check
+ * reads the primary: a cursor from the live feed or a fresher replica names rows a lagging replica
+ * has not replayed yet.
  */
 export async function rowsAfter<P, T>(
+  ctx: Context,
   after: string | null | undefined,
   decode: (cursor: string) => P,
   exists: (position: P) => Promise<boolean>,
@@ -38,7 +42,7 @@ export async function rowsAfter<P, T>(
 ): Promise<T[]> {
   if (!after) return read(null);
   const position = decode(after);
-  const [found, rows] = await Promise.all([exists(position), read(position)]);
+  const [found, rows] = await Promise.all([ctx.services.readFromPrimary(() => exists(position)), read(position)]);
   if (!found) throw cursorNotFound();
   return rows;
 }

@@ -83,8 +83,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const limit = pageSize(args.first, ctx.services.config);
       const { silences } = ctx.services;
-      const rows = await rowsAfter(
-        args.after,
+      const rows = await rowsAfter(ctx, args.after,
         silenceCursor.decode,
         async ({ at, id }) => (await silences.byIds([id], ctx.scope))[0]?.createdAt.getTime() === at.getTime(),
         (after) => silences.list(args.state ?? [], ctx.scope, after && { createdAt: after.at, id: after.id }, limit),
