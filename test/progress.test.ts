@@ -150,6 +150,18 @@ const cases: Case[] = [
     },
   })),
   {
+    name: 'a step at 60% that asks for approval keeps its percent while waiting',
+    steps: 3,
+    actions: [['start'], ['startStep', 0], ['completeStep', 0], ['startStep', 1], ['report', 1, 60], ['approval', 1]],
+    expected: { status: 'WAITING_APPROVAL', counts: [1, 0, 1, 1, 0, 0, 0], percent: 53.33, current: 's1', elapsedMs: 0 },
+  },
+  {
+    name: 'and cancelled while waiting: still 53.33',
+    steps: 3,
+    actions: [['start'], ['startStep', 0], ['completeStep', 0], ['startStep', 1], ['report', 1, 60], ['approval', 1], ['cancel']],
+    expected: { status: 'CANCELLED', counts: [1, 0, 0, 0, 0, 2, 0], percent: 53.33, current: null, elapsedMs: 0 },
+  },
+  {
     name: 'an execution without steps',
     steps: 0,
     actions: [['start']],

@@ -39,12 +39,13 @@ export interface Progress<S extends ProgressStep = ProgressStep> extends StepSum
 
 /**
  * The successful work of `steps` steps in `status`, in steps, their progressPercent adding up to
- * `percentSum`: done steps (completed, skipped) in full; running steps, and those stopped when
- * their execution ended (cancelled, timed out), by the percent they reached; failed ones nothing.
+ * `percentSum`: done steps (completed, skipped) in full; running steps (waiting for approval
+ * included), and those stopped when their execution ended (cancelled, timed out), by the percent
+ * they reached; failed ones nothing.
  */
 export function workOf(status: StepStatus, steps: number, percentSum: number): number {
   if (status === 'COMPLETED' || status === 'SKIPPED') return steps;
-  if (status === 'RUNNING' || status === 'CANCELLED' || status === 'TIMED_OUT') return Math.min(steps, Math.max(0, percentSum / 100));
+  if (status === 'RUNNING' || status === 'WAITING_APPROVAL' || status === 'CANCELLED' || status === 'TIMED_OUT') return Math.min(steps, Math.max(0, percentSum / 100));
   return 0;
 }
 
