@@ -116,11 +116,13 @@ describe('a full execution lifecycle', () => {
     const [gate, open] = [created.steps[0]!, created.steps[1]!];
     const decide = (stepId: string, by: string, approve = true) =>
       server.request(`mutation($stepId: ID!, $by: String!) { ${approve ? 'approveStep' : 'rejectStep'}(stepId: $stepId, by: $by) { status approvers } }`, { stepId, by });
-    const waiting = await server.request('mutation($stepId: ID!) { requestApproval(stepId: $stepId, approvers: ["alice", "carol"]) { status approvers } }', { stepId: gate.id });
+    const blank = await server.request('mutation($stepId: ID!) { requestApproval(stepId: $stepId, approvers: ["alice", " "]) { status } }', { stepId: gate.id });
+    expect(blank.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'approvers' } }]);
+    const waiting = await server.request('mutation($stepId: ID!) { requestApproval(stepId: $stepId, approvers: ["alice", "carol", "alice"]) { status approvers } }', { stepId: gate.id });
     expect(waiting.data).toEqual({ requestApproval: { status: 'WAITING_APPROVAL', approvers: ['alice', 'carol'] } });
 
     for (const attempt of [await decide(gate.id, 'mallory'), await decide(gate.id, 'mallory', false), await decide(gate.id, 'Alice')]) {
-      expect(attempt.errors).toMatchObject([{ extensions: { code: 'FORBIDDEN', field: 'by', approvers: ['alice', 'carol'] } }]);
+      expect(attempt.errors).toMatchObject([{ extensions: { code: 'FORBIDDEN', reason: 'NOT_AN_APPROVER', field: 'by', approvers: ['alice', 'carol'] } }]);
     }
     const batch = await server.request('mutation($stepId: ID!) { ingest(commands: [{ approveStep: { stepId: $stepId, by: "mallory" } }]) { ok error { code } } }', { stepId: gate.id });
     expect(batch.data).toEqual({ ingest: [{ ok: false, error: { code: 'FORBIDDEN' } }] });

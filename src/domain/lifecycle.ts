@@ -362,22 +362,25 @@ export function applyStepCommand(
         [step.id, { status: 'SKIPPED', finishedAt: now, message: command.reason }],
       ]));
 
-    case 'requestApproval':
+    case 'requestApproval': {
+      if (command.approvers.some((a) => a.trim() === '')) throw badInput('approvers must not be blank', { field: 'approvers' });
+      const approvers = [...new Set(command.approvers)];
       if (s === 'WAITING_APPROVAL') return null;
       if (s !== 'PENDING' && s !== 'RUNNING') refuse('request approval', 'the step', s);
       requireExecution(execution, 'request approval', ['RUNNING', 'WAITING_APPROVAL']);
       return change(
         execution.status === 'WAITING_APPROVAL' ? {} : { status: 'WAITING_APPROVAL' },
-        [{ type: 'APPROVAL_REQUESTED', stepId: step.id, data: { ...stepRef, approvers: command.approvers, message: command.message } }],
-        new Map([[step.id, { status: 'WAITING_APPROVAL', startedAt: step.startedAt ?? now, message: command.message, approvers: command.approvers.length ? command.approvers : null }]]),
+        [{ type: 'APPROVAL_REQUESTED', stepId: step.id, data: { ...stepRef, approvers, message: command.message } }],
+        new Map([[step.id, { status: 'WAITING_APPROVAL', startedAt: step.startedAt ?? now, message: command.message, approvers: approvers.length ? approvers : null }]]),
       );
+    }
 
     case 'approve':
     case 'reject': {
       const approved = command.kind === 'approve';
       if (command.by.trim() === '') throw badInput('by must not be empty', { field: 'by' });
       if (step.approvers && !step.approvers.includes(command.by)) {
-        throw new DomainError('FORBIDDEN', `"${command.by.slice(0, 200)}" is not among the approvers of this step`, { field: 'by', approvers: step.approvers });
+        throw new DomainError('FORBIDDEN', `"${command.by.slice(0, 200)}" is not among the approvers of this step`, { field: 'by', reason: 'NOT_AN_APPROVER', approvers: step.approvers });
       }
       const decided = approved ? 'APPROVED' : 'REJECTED';
       if (step.decision === decided && s === (approved ? 'COMPLETED' : 'FAILED')) return null;
