@@ -415,6 +415,7 @@ describe("finding executions by the engine's id", () => {
     clock.advance(1);
     const y = await createExecution(server, { namespace: 'ext', workflow: 'deploy', externalId: 'run-2', labels: { team: 'b' } });
     clock.advance(1);
+    const bare = await createExecution(server, { namespace: 'ext', workflow: 'deploy' });
     const z = await createExecution(server, { namespace: 'ext-other', workflow: 'deploy', externalId: 'Run-1' });
     clock.advance(1);
     const plain = await createExecution(server, { workflow: 'deploy', externalId: 'default-run' });
@@ -423,13 +424,17 @@ describe("finding executions by the engine's id", () => {
     expect(((await server.request(ByExternalId, { ns: 'ext-other', ext: 'Run-1' })).data as { executionByExternalId: { id: string } }).executionByExternalId.id).toBe(z.id);
     expect(((await server.request(ByExternalId, { ext: 'default-run' })).data as { executionByExternalId: { id: string } }).executionByExternalId.id).toBe(plain.id);
     expect((await server.request(ByExternalId, { ns: 'ext', ext: 'run-1' })).data).toEqual({ executionByExternalId: null });
+    // Trimmed as createExecution trims it.
+    expect(((await server.request(ByExternalId, { ns: 'ext', ext: ' Run-1 ' })).data as { executionByExternalId: { id: string } }).executionByExternalId.id).toBe(x.id);
+    expect(await idsOf({ namespace: 'ext', externalId: ' Run-1 ' })).toEqual([x.id]);
+    expect(await idsOf({ namespace: 'ext', externalId: '' })).toEqual([bare.id, y.id, x.id]);
 
     expect(await idsOf({ externalId: 'Run-1' })).toEqual([z.id, x.id]);
     expect(await idsOf({ namespace: 'ext', externalId: 'Run-1' })).toEqual([x.id]);
     expect(await idsOf({ labels: { team: 'a' } })).toEqual([x.id]);
     expect(await idsOf({ labels: { team: 'a', region: { name: 'eu' } } })).toEqual([x.id]);
     expect(await idsOf({ labels: { team: 'a', env: 'dev' } })).toEqual([]);
-    expect(await idsOf({ namespace: 'ext', labels: {} })).toEqual([y.id, x.id]);
+    expect(await idsOf({ namespace: 'ext', labels: {} })).toEqual([bare.id, y.id, x.id]);
     const notAnObject = await server.request(Filtered, { filter: { labels: ['team'] } });
     expect(notAnObject.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'labels' } }]);
 

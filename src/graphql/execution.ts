@@ -242,10 +242,10 @@ const ExecutionFilterInput = builder.inputType('ExecutionFilter', {
     status: t.field({ type: [ExecutionStatusEnum] }),
     createdAfter: t.field({ type: 'DateTime' }),
     createdBefore: t.field({ type: 'DateTime' }),
-    externalId: t.string({ description: "The engine's own id, exactly (with namespace: at most one execution)." }),
+    externalId: t.string({ description: "The engine's own id, exactly, trimmed (with namespace: at most one execution; empty: any)." }),
     labels: t.field({
       type: 'JSON',
-      description: 'A JSON object: executions whose labels contain all of its keys with these values (nested objects alike; jsonb containment).',
+      description: 'A JSON object: executions whose labels contain all of its keys with these values (nested objects alike; jsonb containment); {} matches every execution.',
     }),
     search: t.string({ description: 'Text in the externalId (any case), or a whole execution id: the dashboard\'s search box.' }),
   }),
@@ -260,7 +260,9 @@ function toExecutionFilter(input: ExecutionFilterArgs | null | undefined): Execu
   if (labels != null && (typeof labels !== 'object' || Array.isArray(labels))) {
     throw badInput('labels must be a JSON object, e.g. { "team": "payments" }', { field: 'labels' });
   }
-  return { ...rest, labels: labels as Record<string, unknown> | null | undefined, search, searchId: search ? executionIdIn(search) : null };
+  const externalId = input.externalId?.trim() || null;
+  const anyLabel = labels == null || Object.keys(labels).length === 0;
+  return { ...rest, externalId, labels: anyLabel ? null : (labels as Record<string, unknown>), search, searchId: search ? executionIdIn(search) : null };
 }
 
 /** The database id a search names: a global execution id or a bare uuid; null for anything else. */
@@ -298,7 +300,7 @@ builder.queryFields((t) => ({
       externalId: t.arg.string({ required: true }),
     },
     resolve: async (_root, args, ctx) => {
-      const execution = await ctx.services.repository.executionByExternalId(args.namespace ?? 'default', args.externalId, ctx.scope);
+      const execution = await ctx.services.repository.executionByExternalId(args.namespace || 'default', args.externalId.trim(), ctx.scope);
       if (execution) ctx.loaders.execution.prime(execution.id, execution);
       return execution;
     },

@@ -164,9 +164,9 @@ export type EventType =
 export type ExecutionFilter = {
   createdAfter?: string | null | undefined;
   createdBefore?: string | null | undefined;
-  /** The engine's own id, exactly (with namespace: at most one execution). */
+  /** The engine's own id, exactly, trimmed (with namespace: at most one execution; empty: any). */
   externalId?: string | null | undefined;
-  /** A JSON object: executions whose labels contain all of its keys with these values (nested objects alike; jsonb containment). */
+  /** A JSON object: executions whose labels contain all of its keys with these values (nested objects alike; jsonb containment); {} matches every execution. */
   labels?: unknown;
   namespace?: string | null | undefined;
   /** Text in the externalId (any case), or a whole execution id: the dashboard's search box. */
