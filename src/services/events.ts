@@ -320,7 +320,7 @@ async function stateBeforeFinalOf(options: LiveFeedOptions, sent: ExecutionSnaps
   try {
     return stateBeforeFinal(sent, between);
   } catch (error) {
-    options.logger.warn({ err: error, executionId: final.id }, 'could not replay the state before the final one');
+    options.logger.error({ err: error, executionId: final.id }, 'could not replay the state before the final one');
     return null;
   }
 }
