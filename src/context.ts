@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { ANONYMOUS, type Authenticator, type Principal, type RateLimiter } from './auth/auth.js';
+import type { RetentionService } from './services/retention.js';
 import type { ApiKeyService } from './auth/keys.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -34,6 +35,7 @@ export interface Services {
   metrics: MetricsService;
   health: HealthService;
   alerts: AlertService;
+  retention: RetentionService;
   silences: SilenceService;
   receivers: ReceiverService;
   notifications: Notifier;

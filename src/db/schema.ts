@@ -490,3 +490,6 @@ export const retentionState = pgTable('retention_state', {
   /** Raw rows created before this were dropped (except open executions, kept in the default partitions). */
   rawKeptFrom: at('raw_kept_from'),
 });
+
+export type RetentionSettingsRow = typeof retentionSettings.$inferSelect;
+export type RetentionStateRow = typeof retentionState.$inferSelect;

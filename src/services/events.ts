@@ -1,8 +1,8 @@
 import type { EventFilter, NamespaceScope, Repository } from '../db/repository.js';
 import type { EventRow, ExecutionRow, StepRow } from '../db/schema.js';
-import { compareEventPositions, decodeEventCursor, type EventPosition } from '../domain/cursors.js';
+import { compareEventPositions, decodeEventCursor, encodeEventCursor, type EventPosition } from '../domain/cursors.js';
 import { isFinal } from '../domain/lifecycle.js';
-import { badInput } from '../errors.js';
+import { badInput, DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, WakeUp } from './bus.js';
 
@@ -192,12 +192,31 @@ export interface LiveFeedOptions {
 }
 
 /**
+ * Throws CURSOR_EXPIRED when retention dropped events after `position` (resuming would skip them),
+ * with the oldest cursor that can resume in its extensions; returns the newest position dropped.
+ */
+export async function checkCursorKept(repository: Pick<Repository, 'retentionHorizon'>, position: EventPosition): Promise<EventPosition | null> {
+  const { droppedThrough, rawKeptFrom } = await repository.retentionHorizon();
+  if (droppedThrough && compareEventPositions(position, droppedThrough) < 0) {
+    throw new DomainError(
+      'CURSOR_EXPIRED',
+      'Retention dropped events after this cursor, so it cannot resume without a gap; resume from extensions.oldestCursor (nothing after it was dropped) or start without `after`',
+      { field: 'after', oldestCursor: encodeEventCursor(droppedThrough), keptFrom: rawKeptFrom?.toISOString() ?? null },
+    );
+  }
+  return droppedThrough;
+}
+
+/**
  * Where a feed starts: right after `after` (which must name an event the caller may see), or at the
  * newest stable event when no cursor is given.
  */
 export async function feedStart(repository: Repository, after: string | null | undefined, scope: NamespaceScope) {
   if (!after) return (await repository.eventHead()) ?? { txId: 0, id: 0 };
   const position = decodeEventCursor(after);
+  const droppedThrough = await checkCursorKept(repository, position);
+  // The newest event dropped: nothing after it is gone, though the event itself is.
+  if (droppedThrough && compareEventPositions(position, droppedThrough) === 0) return position;
   if (!(await repository.eventAt(position, scope))) {
     throw badInput('The cursor names an event that no longer exists; start again without `after` or from a newer cursor', {
       field: 'after',

@@ -1,0 +1,194 @@
+/**
+ * Retention: the monitor's leader runs a pass every RETENTION_INTERVAL_MS (and on its first round).
+ * A pass creates the day partitions of executions, steps and events RETENTION_PARTITIONS_AHEAD days
+ * ahead, drops the days past the raw retention (keeping open executions, see src/db/retention.ts),
+ * and prunes the rollups per namespace. What it did (or why it failed) is stored, so every instance's
+ * `retention` health component reports it and COMPONENT_UNHEALTHY alerts on a failing pass.
+ */
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import {
+  allRetentionSettings,
+  createDayPartition,
+  dayPartitions,
+  dropDayPartitions,
+  oldestKeptData,
+  pruneDefaultPartitions,
+  pruneRollups,
+  recordRetentionState,
+  retentionStateOf,
+  setLockTimeout,
+  tableSizes,
+  upsertRetentionSettings,
+  PARTITIONED_TABLES,
+  type PartitionedTable,
+} from '../db/retention.js';
+import { compareEventPositions, type EventPosition } from '../domain/cursors.js';
+import {
+  daysAhead,
+  daysBeforeCutoff,
+  effectiveRetention,
+  rawCutoff,
+  rollupCutoffs,
+  validateRetention,
+  type RetentionDays,
+  type RetentionOverride,
+  type StorageReport,
+} from '../domain/retention.js';
+
+export type { StorageReport };
+import type { Logger } from '../logger.js';
+import type { Clock } from './executions.js';
+
+interface Deps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'retention'>;
+  logger: Logger;
+}
+
+/** What one pass changed. */
+export interface RetentionPass {
+  created: string[];
+  droppedDays: Date[];
+  rawKeptFrom: Date;
+}
+
+const asDb = (tx: unknown) => tx as Db;
+const later = (a: EventPosition | null, b: EventPosition | null) => (!a ? b : !b ? a : compareEventPositions(a, b) >= 0 ? a : b);
+
+export async function storageReport(db: Db): Promise<StorageReport> {
+  const [tables, oldest, state] = await Promise.all([tableSizes(db), oldestKeptData(db), retentionStateOf(db)]);
+  return {
+    tables,
+    oldestExecutionAt: oldest.executionCreatedAt,
+    oldestEventAt: oldest.eventAt,
+    rawKeptFrom: state?.rawKeptFrom ?? null,
+    lastPassAt: state?.lastRunAt ?? null,
+    lastSuccessAt: state?.lastSuccessAt ?? null,
+    lastError: state?.lastError ?? null,
+    failures: state?.failures ?? 0,
+  };
+}
+
+export function createRetentionService(deps: Deps) {
+  const { db, clock, config } = deps;
+  const log = deps.logger.child({ component: 'retention' });
+  const defaults: RetentionDays = config.retention;
+  let lastPassAt: number | null = null;
+
+  async function createAhead(now: Date): Promise<string[]> {
+    const existing = await dayPartitions(db);
+    const created: string[] = [];
+    for (const day of daysAhead(now, config.retention.partitionsAhead)) {
+      const missing = PARTITIONED_TABLES.filter(({ table }) => !existing.get(table)!.some((d) => d.getTime() === day.getTime()));
+      if (missing.length === 0) continue;
+      await db.transaction(async (tx) => {
+        await setLockTimeout(asDb(tx), config.retention.lockTimeoutMs);
+        for (const { table } of missing) await createDayPartition(asDb(tx), table, day);
+      });
+      created.push(...missing.map(({ table }) => `${table}:${day.toISOString().slice(0, 10)}`));
+    }
+    return created;
+  }
+
+  /** Drops each day past `cutoff`, one transaction per day; returns the days and the newest event position dropped. */
+  async function dropExpired(cutoff: Date) {
+    const existing = await dayPartitions(db);
+    const days = daysBeforeCutoff([...existing.values()].flat(), cutoff);
+    let dropped: EventPosition | null = null;
+    for (const day of days) {
+      const tables = new Set<PartitionedTable>(PARTITIONED_TABLES.filter(({ table }) => existing.get(table)!.some((d) => d.getTime() === day.getTime())).map((t) => t.table));
+      const newest = await db.transaction(async (tx) => {
+        await setLockTimeout(asDb(tx), config.retention.lockTimeoutMs);
+        return dropDayPartitions(asDb(tx), day, tables);
+      });
+      dropped = later(dropped, newest);
+      // Recorded after each day, so a pass that fails later still keeps cursors honest.
+      await recordDropped(dropped, cutoff);
+    }
+    const prunedDefault = await db.transaction(async (tx) => pruneDefaultPartitions(asDb(tx), cutoff));
+    dropped = later(dropped, prunedDefault);
+    await recordDropped(dropped, cutoff);
+    return days;
+  }
+
+  async function recordDropped(dropped: EventPosition | null, rawKeptFrom: Date) {
+    const state = await retentionStateOf(db);
+    const previous = state?.droppedThroughTxId != null && state.droppedThroughId != null ? { txId: state.droppedThroughTxId, id: state.droppedThroughId } : null;
+    const through = later(previous, dropped);
+    await recordRetentionState(db, {
+      lastRunAt: state?.lastRunAt ?? null,
+      lastSuccessAt: state?.lastSuccessAt ?? null,
+      lastError: state?.lastError ?? null,
+      failures: state?.failures ?? 0,
+      droppedThroughTxId: through?.txId ?? null,
+      droppedThroughId: through?.id ?? null,
+      rawKeptFrom: state?.rawKeptFrom && state.rawKeptFrom > rawKeptFrom ? state.rawKeptFrom : rawKeptFrom,
+    });
+  }
+
+  async function recordOutcome(now: Date, error: Error | null) {
+    const state = await retentionStateOf(db);
+    await recordRetentionState(db, {
+      droppedThroughTxId: state?.droppedThroughTxId ?? null,
+      droppedThroughId: state?.droppedThroughId ?? null,
+      rawKeptFrom: state?.rawKeptFrom ?? null,
+      lastRunAt: now,
+      lastSuccessAt: error ? (state?.lastSuccessAt ?? null) : now,
+      lastError: error ? error.message : null,
+      failures: error ? (state?.failures ?? 0) + 1 : 0,
+    });
+  }
+
+  /** One pass now: partitions ahead, expired days dropped, rollups pruned; throws (after recording it) when it fails. */
+  async function run(): Promise<RetentionPass> {
+    const now = clock.now();
+    lastPassAt = now.getTime();
+    try {
+      const overrides = await allRetentionSettings(db);
+      const created = await createAhead(now);
+      const cutoff = rawCutoff(now, defaults, overrides);
+      const droppedDays = await dropExpired(cutoff);
+      await db.transaction(async (tx) => pruneRollups(asDb(tx), rollupCutoffs(now, defaults, overrides)));
+      await recordOutcome(now, null);
+      if (created.length || droppedDays.length) log.info({ created, dropped: droppedDays.map((d) => d.toISOString().slice(0, 10)) }, 'retention pass');
+      return { created, droppedDays, rawKeptFrom: cutoff };
+    } catch (error) {
+      await recordOutcome(now, error as Error).catch(() => {});
+      throw error;
+    }
+  }
+
+  return {
+    run,
+
+    /** The leader's hook, once per round: a pass when none ran for RETENTION_INTERVAL_MS; a failure is recorded and logged, never thrown. */
+    async onLeaderRound(): Promise<void> {
+      if (lastPassAt !== null && clock.now().getTime() - lastPassAt < config.retention.intervalMs) return;
+      await run().catch((error: unknown) => log.error({ err: error }, 'retention pass failed; the retention health component says so, retrying next interval'));
+    },
+
+    defaults,
+
+    /** Each namespace with its own values, and what applies to it. */
+    async list(): Promise<{ namespace: string; own: RetentionOverride; effective: RetentionDays }[]> {
+      const rows = await allRetentionSettings(db);
+      return rows.map((row) => ({ namespace: row.namespace, own: row, effective: effectiveRetention(defaults, row) }));
+    },
+
+    async of(namespace: string): Promise<{ namespace: string; own: RetentionOverride | null; effective: RetentionDays }> {
+      const row = (await allRetentionSettings(db)).find((r) => r.namespace === namespace) ?? null;
+      return { namespace, own: row, effective: effectiveRetention(defaults, row) };
+    },
+
+    /** Sets a namespace's values (null: the default again). */
+    async set(namespace: string, values: RetentionOverride) {
+      validateRetention(effectiveRetention(defaults, values));
+      const row = await upsertRetentionSettings(db, namespace, values, clock.now());
+      return { namespace, own: row as RetentionOverride, effective: effectiveRetention(defaults, row) };
+    },
+  };
+}
+
+export type RetentionService = ReturnType<typeof createRetentionService>;
