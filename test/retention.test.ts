@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { dayPartitions } from '../src/db/retention.js';
 import { createExecution } from './fixtures.js';
 import { errorCodes, eventually, manualClock, startServer, type TestServer } from './harness.js';
@@ -92,5 +93,32 @@ describe('retention by day partitions', () => {
     await retention.run();
     expect((await server.data<{ execution: unknown }, unknown>(EXECUTION as never, { id: open.id })).execution).toBeNull();
     expect((await server.data<{ execution: unknown }, unknown>(EXECUTION as never, { id: newer.id })).execution).not.toBeNull();
+  });
+
+  it('reports a failing pass in the retention health component, which raises COMPONENT_UNHEALTHY, and recovers', async () => {
+    const clock = manualClock(new Date('2026-05-10T08:00:00Z'));
+    const server = await startServer({ clock, env: { MONITOR_ENABLED: 'false', ALERT_PENDING_MS: '0', RETENTION_PARTITIONS_AHEAD: '2' } });
+    const { retention, alerts } = server.app.services;
+    await retention.run();
+    // A table in the way of tomorrow's partition (after the days ahead exist, so make the next one collide).
+    clock.advance(DAY);
+    await server.app.database.db.execute(sql.raw('create table events_p20260513 (id int)'));
+    await expect(retention.run()).rejects.toThrow(/events_p20260513/);
+
+    const health = await fetch(server.url.replace('/graphql', '/health')).then((r) => r.json() as Promise<{ components: { component: string; status: string; message: string }[]; storage: { tables: { table: string; partitions: number; bytes: number }[] } }>);
+    expect(health.components.find((c) => c.component === 'retention')).toMatchObject({ status: 'UNHEALTHY', message: expect.stringContaining('events_p20260513') });
+    expect(health.storage.tables.find((t) => t.table === 'events')).toMatchObject({ partitions: expect.any(Number), bytes: expect.any(Number) });
+    await alerts.evaluate();
+    const listed = await server.request<{ alerts: { edges: { node: { rule: string; message: string; status: string } }[] } }, unknown>(
+      '{ alerts(first: 10) { edges { node { rule message status } } } }',
+    );
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.alerts.edges.map((e) => e.node)).toContainEqual({ rule: 'COMPONENT_UNHEALTHY', status: 'FIRING', message: expect.stringContaining('retention') });
+
+    await server.app.database.db.execute(sql.raw('drop table events_p20260513'));
+    await retention.run();
+    await server.app.services.health.refresh();
+    const recovered = await server.request<{ health: { components: { component: string; status: string }[] } }, unknown>('{ health { components { component status } } }');
+    expect(recovered.data!.health.components).toContainEqual({ component: 'retention', status: 'HEALTHY' });
   });
 });
