@@ -137,7 +137,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
       rateLimiter: createRateLimiter({ perSecond: config.auth.rateLimitPerSecond, burst: config.auth.rateLimitBurst }),
     },
     progress: createProgressService({ db: database.db, clock }),
-    metrics: createMetricsService({ db: database.db, clock, limits: config.metrics, liveSubscriptions: () => watcher.size }),
+    metrics: createMetricsService({ db: database.db, clock, limits: config.metrics, liveSubscriptions: () => watcher.size, retention }),
   };
 }
 

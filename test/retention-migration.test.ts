@@ -122,8 +122,8 @@ describe('migrating the unpartitioned tables of main', () => {
     const after = (await server.request<{ events: { edges: { cursor: string; node: { seq: number; type: string } }[] } }, unknown>(EVENTS, { after: oldCursors.at(-1) })).data!;
     expect(after.events.edges.map((e) => e.node.seq)).toEqual(after.events.edges.map((_, i) => 3 + i));
     expect(after.events.edges.map((e) => e.node.type)).toContain('EXECUTION_CANCELLED');
-    const [{ id: newId }] = await queryRows<{ id: string }>(db, sql`select max(id)::text as id from events`);
-    expect(Number(newId)).toBeGreaterThan(Number(positions.at(-1)!.id));
+    const [newest] = await queryRows<{ id: string }>(db, sql`select max(id)::text as id from events`);
+    expect(Number(newest!.id)).toBeGreaterThan(Number(positions.at(-1)!.id));
 
     // A create with an existing external id still finds the migrated execution.
     const again = await server.request<{ createExecution: { id: string } }, unknown>(

@@ -121,4 +121,64 @@ describe('retention by day partitions', () => {
     const recovered = await server.request<{ health: { components: { component: string; status: string }[] } }, unknown>('{ health { components { component status } } }');
     expect(recovered.data!.health.components).toContainEqual({ component: 'retention', status: 'HEALTHY' });
   });
+
+  it('answers last year from the rollups after its raw rows are dropped, says so, and refuses exact: true there', async () => {
+    const clock = manualClock(new Date('2025-06-01T10:00:00Z'));
+    const server = await startServer({ clock, env: { MONITOR_ENABLED: 'false' } });
+    const { retention } = server.app.services;
+    await retention.run();
+    for (let i = 0; i < 2; i++) {
+      const execution = await createExecution(server, { stepCount: 0, workflow: 'yearly' });
+      await mutate(server, 'startExecution', execution.id);
+      clock.advance(1_000);
+      await mutate(server, 'completeExecution', execution.id);
+    }
+    const METRICS = `query ($from: DateTime, $to: DateTime, $exact: Boolean) { metrics(from: $from, to: $to, workflow: "yearly", exact: $exact) {
+      from to total completed exact pastRawRetention rawKeptFrom duration { count } } }`;
+    const day = { from: '2025-06-01T00:00:00.000Z', to: '2025-06-02T00:00:00.000Z' };
+    const before = await server.request<{ metrics: Record<string, unknown> }, unknown>(METRICS, { ...day, exact: true });
+    expect(before.data!.metrics).toMatchObject({ total: 2, completed: 2, exact: true, pastRawRetention: false, rawKeptFrom: '2025-05-02T00:00:00.000Z' });
+
+    clock.set(new Date('2026-06-01T10:00:00Z'));
+    await retention.run();
+    const after = await server.request<{ metrics: Record<string, unknown> }, unknown>(METRICS, day);
+    expect(after.data!.metrics).toMatchObject({ ...day, total: 2, completed: 2, exact: false, pastRawRetention: true, rawKeptFrom: '2026-05-02T00:00:00.000Z', duration: { count: 2 } });
+    // Minute rollups are gone too (3 days): a window inside the day is rounded to whole hours.
+    const hours = await server.request<{ metrics: Record<string, unknown> }, unknown>(METRICS, { from: '2025-06-01T09:30:00.000Z', to: '2025-06-01T11:15:00.000Z' });
+    expect(hours.data!.metrics).toMatchObject({ from: '2025-06-01T10:00:00.000Z', to: '2025-06-01T11:00:00.000Z', total: 2, pastRawRetention: true });
+    const exact = await server.request(METRICS, { ...day, exact: true });
+    expect(exact.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', reason: 'PAST_RAW_RETENTION', rawKeptFrom: '2026-05-02T00:00:00.000Z' } }]);
+    const series = await server.request<{ metricsTimeseries: { total: number; pastRawRetention: boolean }[] }, unknown>(
+      `query { metricsTimeseries(from: "2025-05-31T00:00:00Z", to: "2025-06-02T00:00:00Z", bucket: DAY, workflow: "yearly") { total pastRawRetention } }`,
+    );
+    expect(series.data!.metricsTimeseries).toEqual([{ total: 0, pastRawRetention: true }, { total: 2, pastRawRetention: true }]);
+
+    const storage = await server.request<{ systemMetrics: { storage: { rawKeptFrom: string; tables: { table: string }[] } } }, unknown>(
+      '{ systemMetrics { storage { rawKeptFrom oldestEventAt tables { table bytes partitions } } } }',
+    );
+    expect(storage.data!.systemMetrics.storage.rawKeptFrom).toBe('2026-05-02T00:00:00.000Z');
+    expect(storage.data!.systemMetrics.storage.tables.map((t) => t.table)).toEqual(expect.arrayContaining(['events', 'executions', 'steps', 'execution_days']));
+  });
+
+  it('keeps per-namespace retention set through the API (admin), with the environment defaults elsewhere', async () => {
+    const admin = 'a'.repeat(32);
+    const server = await startServer({ env: { MONITOR_ENABLED: 'false', RUNWATCH_ADMIN_KEY: admin, RETENTION_RAW_DAYS: '10' } });
+    const { key: reader } = await server.app.services.auth.keys.create({ name: 'reader', scopes: ['read'] });
+    const as = (key: string) => ({ authorization: `Bearer ${key}` });
+    const SET = 'mutation ($input: SetRetentionInput!) { setRetention(input: $input) { namespace rawDays rollupDays minuteRollupDays custom } }';
+    const GET = 'query ($ns: String!) { retention(namespace: $ns) { namespace rawDays rollupDays minuteRollupDays custom } }';
+
+    expect((await server.request(GET, { ns: 'ops' }, as(reader))).data).toEqual({ retention: { namespace: 'ops', rawDays: 10, rollupDays: 400, minuteRollupDays: 3, custom: [] } });
+    expect(errorCodes(await server.request(SET, { input: { namespace: 'ops', rawDays: 60 } }, as(reader)))).toEqual(['FORBIDDEN']);
+    const set = await server.request(SET, { input: { namespace: 'ops', rawDays: 60, minuteRollupDays: 7 } }, as(admin));
+    expect(set.data).toEqual({ setRetention: { namespace: 'ops', rawDays: 60, rollupDays: 400, minuteRollupDays: 7, custom: ['rawDays', 'minuteRollupDays'] } });
+    const kept = await server.request(SET, { input: { namespace: 'ops', minuteRollupDays: null } }, as(admin));
+    expect(kept.data).toMatchObject({ setRetention: { rawDays: 60, minuteRollupDays: 3, custom: ['rawDays'] } });
+    const bad = await server.request(SET, { input: { namespace: 'ops', rawDays: 0, rollupDays: 2, minuteRollupDays: 5 } }, as(admin));
+    expect(bad.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', problems: [{ field: 'rawDays' }, { field: 'minuteRollupDays' }] } }]);
+
+    // The longest raw retention decides which days go: 60 days for every namespace's rows now.
+    const pass = await server.app.services.retention.run();
+    expect(pass.rawKeptFrom.getTime()).toBe(Math.floor(Date.now() / DAY) * DAY - 60 * DAY);
+  });
 });

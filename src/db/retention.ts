@@ -56,6 +56,17 @@ export async function dayPartitions(db: Db): Promise<Map<PartitionedTable, Date[
   return byTable;
 }
 
+/** The UTC days of rows in the default partitions (few rows: those kept open past their day, or written ahead of the partitions). */
+export async function daysInDefaultPartitions(db: Db): Promise<Date[]> {
+  const rows = await queryRows<{ day: string | Date }>(
+    db,
+    sql.raw(
+      PARTITIONED_TABLES.map(({ table, key }) => `select distinct date_trunc('day', "${key}" at time zone 'UTC') as day from "${table}_default"`).join(' union '),
+    ),
+  );
+  return rows.map((r) => new Date(`${(typeof r.day === 'string' ? r.day : r.day.toISOString()).slice(0, 10)}T00:00:00Z`));
+}
+
 /**
  * Creates `table`'s partition of `day`. Rows of that day already in the default partition (written
  * while the clock ran ahead of the partitions) move into it first, or attaching it would fail.

@@ -11,6 +11,7 @@ import {
   allRetentionSettings,
   createDayPartition,
   dayPartitions,
+  daysInDefaultPartitions,
   dropDayPartitions,
   oldestKeptData,
   pruneDefaultPartitions,
@@ -38,7 +39,11 @@ import {
 
 export type { StorageReport };
 import type { Logger } from '../logger.js';
-import type { Clock } from './executions.js';
+import { DAY_MS } from '../domain/metrics.js';
+import { z } from 'zod';
+import type { NamespaceScope } from '../db/query.js';
+import { DomainError } from '../errors.js';
+import { namespaceName, parseInput, type Clock } from './executions.js';
 
 interface Deps {
   db: Db;
@@ -55,6 +60,17 @@ export interface RetentionPass {
 }
 
 const asDb = (tx: unknown) => tx as Db;
+
+export interface RetentionView {
+  namespace: string;
+  own: RetentionOverride | null;
+  effective: RetentionDays;
+}
+
+function readable(namespace: string, scope: NamespaceScope) {
+  parseInput(z.object({ namespace: namespaceName }), { namespace });
+  if (scope !== null && !scope.includes(namespace)) throw new DomainError('FORBIDDEN', `You may not read or change the retention of namespace "${namespace}"`);
+}
 const later = (a: EventPosition | null, b: EventPosition | null) => (!a ? b : !b ? a : compareEventPositions(a, b) >= 0 ? a : b);
 
 export async function storageReport(db: Db): Promise<StorageReport> {
@@ -77,10 +93,20 @@ export function createRetentionService(deps: Deps) {
   const defaults: RetentionDays = config.retention;
   let lastPassAt: number | null = null;
 
-  async function createAhead(now: Date): Promise<string[]> {
+  async function of(namespace: string, scope: NamespaceScope): Promise<RetentionView> {
+    readable(namespace, scope);
+    const row = (await allRetentionSettings(db)).find((r) => r.namespace === namespace) ?? null;
+    return { namespace, own: row, effective: effectiveRetention(defaults, row) };
+  }
+
+
+  /** Today's partitions and those ahead, and those of kept days with rows in the default partitions. */
+  async function createPartitions(now: Date, cutoff: Date): Promise<string[]> {
     const existing = await dayPartitions(db);
+    const stray = (await daysInDefaultPartitions(db)).filter((day) => day.getTime() >= cutoff.getTime());
+    const days = [...new Map([...daysAhead(now, config.retention.partitionsAhead), ...stray].map((d) => [d.getTime(), d])).values()];
     const created: string[] = [];
-    for (const day of daysAhead(now, config.retention.partitionsAhead)) {
+    for (const day of days) {
       const missing = PARTITIONED_TABLES.filter(({ table }) => !existing.get(table)!.some((d) => d.getTime() === day.getTime()));
       if (missing.length === 0) continue;
       await db.transaction(async (tx) => {
@@ -147,8 +173,8 @@ export function createRetentionService(deps: Deps) {
     lastPassAt = now.getTime();
     try {
       const overrides = await allRetentionSettings(db);
-      const created = await createAhead(now);
       const cutoff = rawCutoff(now, defaults, overrides);
+      const created = await createPartitions(now, cutoff);
       const droppedDays = await dropExpired(cutoff);
       await db.transaction(async (tx) => pruneRollups(asDb(tx), rollupCutoffs(now, defaults, overrides)));
       await recordOutcome(now, null);
@@ -171,22 +197,28 @@ export function createRetentionService(deps: Deps) {
 
     defaults,
 
-    /** Each namespace with its own values, and what applies to it. */
-    async list(): Promise<{ namespace: string; own: RetentionOverride; effective: RetentionDays }[]> {
-      const rows = await allRetentionSettings(db);
-      return rows.map((row) => ({ namespace: row.namespace, own: row, effective: effectiveRetention(defaults, row) }));
+    /** Since when raw rows are kept (null: nothing dropped yet) and since when every namespace's minute rollups are. */
+    async horizon(): Promise<{ rawKeptFrom: Date | null; minuteRollupsFrom: Date }> {
+      const [state, overrides] = await Promise.all([retentionStateOf(db), allRetentionSettings(db)]);
+      const shortest = Math.min(defaults.minuteRollupDays, ...overrides.map((o) => o.minuteRollupDays ?? Infinity));
+      return { rawKeptFrom: state?.rawKeptFrom ?? null, minuteRollupsFrom: new Date(clock.now().getTime() - shortest * DAY_MS) };
     },
 
-    async of(namespace: string): Promise<{ namespace: string; own: RetentionOverride | null; effective: RetentionDays }> {
-      const row = (await allRetentionSettings(db)).find((r) => r.namespace === namespace) ?? null;
+    storage: () => storageReport(db),
+
+    of,
+
+    /** Sets a namespace's values: a value left out keeps the current one, null the default again. */
+    async set(namespace: string, values: Partial<RetentionOverride>, scope: NamespaceScope): Promise<RetentionView> {
+      const current = await of(namespace, scope);
+      const own: RetentionOverride = {
+        rawDays: values.rawDays === undefined ? (current.own?.rawDays ?? null) : values.rawDays,
+        rollupDays: values.rollupDays === undefined ? (current.own?.rollupDays ?? null) : values.rollupDays,
+        minuteRollupDays: values.minuteRollupDays === undefined ? (current.own?.minuteRollupDays ?? null) : values.minuteRollupDays,
+      };
+      validateRetention(effectiveRetention(defaults, own));
+      const row = await upsertRetentionSettings(db, namespace, own, clock.now());
       return { namespace, own: row, effective: effectiveRetention(defaults, row) };
-    },
-
-    /** Sets a namespace's values (null: the default again). */
-    async set(namespace: string, values: RetentionOverride) {
-      validateRetention(effectiveRetention(defaults, values));
-      const row = await upsertRetentionSettings(db, namespace, values, clock.now());
-      return { namespace, own: row as RetentionOverride, effective: effectiveRetention(defaults, row) };
     },
   };
 }
