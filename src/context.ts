@@ -77,8 +77,10 @@ function createLoaders(services: Services, scope: NamespaceScope) {
     execution: new DataLoader<string, ExecutionRow | null>(async (ids) =>
       byKey(ids, await repository.executionsByIds(ids, scope), (row) => row.id),
     ),
-    stepsOfExecution: new DataLoader<string, StepRow[]>(async (ids) =>
-      groupedByKey(ids, await repository.stepsByExecutionIds(ids), (row) => row.executionId),
+    /** Keyed by execution id; the execution's createdAt narrows the partitions read. */
+    stepsOfExecution: new DataLoader<Pick<ExecutionRow, 'id' | 'createdAt'>, StepRow[], string>(
+      async (executions) => groupedByKey(executions.map((e) => e.id), await repository.stepsOfExecutions(executions), (row) => row.executionId),
+      { cacheKeyFn: (execution) => execution.id },
     ),
     step: new DataLoader<string, StepRow | null>(async (ids) =>
       byKey(ids, await repository.stepsByIds(ids, scope), (row) => row.id),

@@ -57,10 +57,22 @@ export function executionReads(db: Db) {
       return first ? { execution: executionOfRow([first])[0]!, steps: stepsOfRows(stepsRows) } : null;
     },
 
-    async stepsByExecutionIds(executionIds: readonly string[]): Promise<StepRow[]> {
-      if (executionIds.length === 0) return [];
-      return stepRows(db, 'stepsByExecutionIds', { ids: [...executionIds] }, () =>
-        db.select().from(steps).where(anyOf(steps.executionId, 'ids', 'uuid')).orderBy(asc(steps.executionId), asc(steps.position)),
+    /** The executions' steps; their creation times bound the day partitions read (pruned when the statement starts). */
+    async stepsOfExecutions(of: readonly Pick<ExecutionRow, 'id' | 'createdAt'>[]): Promise<StepRow[]> {
+      if (of.length === 0) return [];
+      const times = of.map((e) => e.createdAt.getTime());
+      const values = { ids: of.map((e) => e.id), from: new Date(Math.min(...times)).toISOString(), to: new Date(Math.max(...times)).toISOString() };
+      return stepRows(db, 'stepsOfExecutions', values, () =>
+        db
+          .select()
+          .from(steps)
+          .where(
+            and(
+              anyOf(steps.executionId, 'ids', 'uuid'),
+              sql`${steps.executionCreatedAt} between ${value('from')}::timestamptz and ${value('to')}::timestamptz`,
+            ),
+          )
+          .orderBy(asc(steps.executionId), asc(steps.position)),
       );
     },
 

@@ -62,8 +62,11 @@ export function toEventFilter(input: { namespace?: string | null; executionId?: 
 export async function eventPage(ctx: Context, filter: EventFilter, first: number | null | undefined, after: string | null | undefined) {
   const limit = pageSize(first, ctx.services.config);
   const position = after ? decodeEventCursor(after) : null;
-  if (position) await checkCursorKept(ctx.services.repository, position);
-  const rows = await ctx.services.repository.listEvents(filter, ctx.scope, position, limit + 1);
+  // Read together: the page is discarded when retention dropped events after the cursor.
+  const [rows] = await Promise.all([
+    ctx.services.repository.listEvents(filter, ctx.scope, position, limit + 1),
+    position && checkCursorKept(ctx.services.repository, position),
+  ]);
   return toConnection(rows, limit, eventCursor, after);
 }
 

@@ -356,7 +356,7 @@ export async function* liveExecution(
       if (signal.aborted) return;
       const read = await readOrWait(async () => {
         const [execution] = await options.repository.executionsByIds([executionId], scope);
-        return { execution, steps: execution ? await options.repository.stepsByExecutionIds([executionId]) : [] };
+        return { execution, steps: execution ? await options.repository.stepsOfExecutions([execution]) : [] };
       }, signal);
       if (!read?.execution) return;
       const { execution, steps } = read;
