@@ -38,6 +38,15 @@ const executionWithStepsStatement = (scope: NamespaceScope) => sql`
   where ${executions.id} = ${value('id')}::uuid ${scope === null ? sql`` : sql`and ${inScope(scope)}`}
   order by ${sql.raw(String(executionColumns.length + Object.keys(getTableColumns(steps)).indexOf('position') + 1))} nulls first`;
 
+const stepsOfRowsAlone = rowMapper(steps);
+/** Every step column of the lateral lookups' `s`, in declared order. */
+const stepColumnsOfS = sql.raw(Object.values(getTableColumns(steps)).map((c) => `s."${c.name}"`).join(', '));
+const stepsOfExecutionsStatement = sql`
+  select ${stepColumnsOfS}
+  from unnest(${value('ids')}::uuid[], ${value('createdAts')}::text[]::timestamptz[]) as k(id, created_at)
+  cross join lateral (select * from ${steps} where ${steps.executionId} = k.id and ${steps.executionCreatedAt} = k.created_at offset 0) as s
+  order by s.execution_id, s.position`;
+
 /**
  * Reads of executions and steps; every function takes the caller's namespace scope. Each
  * statement is built once per shape: a condition is in it when its value is given (see tableReader).
@@ -57,23 +66,15 @@ export function executionReads(db: Db) {
       return first ? { execution: executionOfRow([first])[0]!, steps: stepsOfRows(stepsRows) } : null;
     },
 
-    /** The executions' steps; their creation times bound the day partitions read (pruned when the statement starts). */
+    /**
+     * The executions' steps, looked up per (execution id, createdAt): a nested loop whose every
+     * lookup reads one day partition's index (a list of ids alone would probe every partition; `offset 0`
+     * keeps the planner from flattening it into a hash join over every partition).
+     */
     async stepsOfExecutions(of: readonly Pick<ExecutionRow, 'id' | 'createdAt'>[]): Promise<StepRow[]> {
       if (of.length === 0) return [];
-      const times = of.map((e) => e.createdAt.getTime());
-      const values = { ids: of.map((e) => e.id), from: new Date(Math.min(...times)).toISOString(), to: new Date(Math.max(...times)).toISOString() };
-      return stepRows(db, 'stepsOfExecutions', values, () =>
-        db
-          .select()
-          .from(steps)
-          .where(
-            and(
-              anyOf(steps.executionId, 'ids', 'uuid'),
-              sql`${steps.executionCreatedAt} between ${value('from')}::timestamptz and ${value('to')}::timestamptz`,
-            ),
-          )
-          .orderBy(asc(steps.executionId), asc(steps.position)),
-      );
+      const values = { ids: of.map((e) => e.id), createdAts: of.map((e) => e.createdAt.toISOString()) };
+      return prepare(db, 'stepsOfExecutions', values, () => stepsOfExecutionsStatement).rows(stepsOfRowsAlone);
     },
 
     async stepsByIds(ids: readonly string[], scope: NamespaceScope): Promise<StepRow[]> {
@@ -159,6 +160,13 @@ export interface Targets {
   externalIds: { namespace: string; externalId: string }[];
 }
 
+/** The target executions' steps, each execution's looked up in its own day partition (see stepsOfExecutionsStatement). */
+const stepsOfLockedStatement = sql`
+  select ${stepColumnsOfS}
+  from (select ${executions.id} as id, ${executions.createdAt} as created_at from ${executions} where ${executions.id} in ${targetExecutions}) as k
+  cross join lateral (select * from ${steps} where ${steps.executionId} = k.id and ${steps.executionCreatedAt} = k.created_at offset 0) as s
+  order by s.execution_id, s.position`;
+
 /** Advisory lock keys: each target execution's, and each external id's that a create may take. */
 const lockKeys = sql`select hashtextextended(id::text, 0) as key from ${targetExecutions} as target(id)
   union select hashtextextended(namespace || '/' || external_id, 1) from unnest(${value('namespaces')}::text[], ${value('externalIds')}::text[]) as external(namespace, external_id)`;
@@ -186,11 +194,7 @@ export async function lockAndLoad(tx: Db, targets: Targets): Promise<{ execution
     (byId || targets.externalIds.length > 0) &&
       prepare(tx, 'lock', { ...ids, ...external }, () => sql`select pg_advisory_xact_lock(key) from (${lockKeys}) as keys order by key`).run(),
     byId ? executionRows(tx, 'lockedExecutions', ids, () => tx.select().from(executions).where(sql`${executions.id} in ${targetExecutions}`)) : [],
-    byId
-      ? stepRows(tx, 'stepsOfLocked', ids, () =>
-          tx.select().from(steps).where(sql`${steps.executionId} in ${targetExecutions}`).orderBy(steps.executionId, steps.position),
-        )
-      : [],
+    byId ? prepare(tx, 'stepsOfLocked', ids, () => stepsOfLockedStatement).rows(stepsOfRowsAlone) : [],
     targets.externalIds.length
       ? executionRows(tx, 'executionsByExternalId', external, () =>
           tx

@@ -81,8 +81,17 @@ export async function createDayPartition(tx: Db, table: PartitionedTable, day: D
   await tx.execute(sql`alter table ${ident(table)} attach partition ${ident(name)} for values from (${literal(from)}) to (${literal(to)})`);
 }
 
-/** Where a pass stops waiting for a table lock: writers queue behind a waiting DDL statement. */
-export const setLockTimeout = (tx: Db, ms: number) => tx.execute(sql.raw(`set local lock_timeout = ${Math.max(1, Math.round(ms))}`));
+/** Takes ACCESS EXCLUSIVE locks on `tables` (and their partitions) in one statement, waiting at most `timeoutMs`. */
+export async function lockTables(tx: Db, tables: readonly PartitionedTable[], timeoutMs: number): Promise<void> {
+  await tx.execute(sql.raw(`set local lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`));
+  await tx.execute(sql.raw(`lock table ${tables.map((t) => `"${t}"`).join(', ')} in access exclusive mode`));
+}
+
+/** Postgres' lock_not_available (a lock_timeout), through Drizzle's wrapping. */
+export function isLockTimeout(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if ((e as { code?: string }).code === '55P03') return true;
+  return false;
+}
 
 /** The newest position of `rows` (a query of tx_id, id), or null. */
 async function newestPosition(db: Db, rows: ReturnType<typeof sql>): Promise<EventPosition | null> {

@@ -18,7 +18,8 @@ import {
   pruneRollups,
   recordRetentionState,
   retentionStateOf,
-  setLockTimeout,
+  isLockTimeout,
+  lockTables,
   tableSizes,
   upsertRetentionSettings,
   PARTITIONED_TABLES,
@@ -60,6 +61,7 @@ export interface RetentionPass {
 }
 
 const asDb = (tx: unknown) => tx as Db;
+const LOCK_ATTEMPT_MS = 100;
 
 export interface RetentionView {
   namespace: string;
@@ -100,6 +102,27 @@ export function createRetentionService(deps: Deps) {
   }
 
 
+  /**
+   * Runs `work` in a transaction that first takes ACCESS EXCLUSIVE locks on `tables`, all at once. An
+   * attempt waits at most LOCK_ATTEMPT_MS, below Postgres' deadlock_timeout (1 s): a pass never sits
+   * in a lock cycle with writers (it gives way and tries again, so no writer is a deadlock victim) and
+   * writers queue behind its request only briefly. It gives up after RETENTION_LOCK_TIMEOUT_MS.
+   */
+  async function withLocks<T>(tables: readonly PartitionedTable[], work: (tx: Db) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + config.retention.lockTimeoutMs;
+    for (;;) {
+      try {
+        return await db.transaction(async (tx) => {
+          await lockTables(asDb(tx), tables, LOCK_ATTEMPT_MS);
+          return work(asDb(tx));
+        });
+      } catch (error) {
+        if (!isLockTimeout(error) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * LOCK_ATTEMPT_MS));
+      }
+    }
+  }
+
   /** Today's partitions and those ahead, and those of kept days with rows in the default partitions. */
   async function createPartitions(now: Date, cutoff: Date): Promise<string[]> {
     const existing = await dayPartitions(db);
@@ -109,10 +132,7 @@ export function createRetentionService(deps: Deps) {
     for (const day of days) {
       const missing = PARTITIONED_TABLES.filter(({ table }) => !existing.get(table)!.some((d) => d.getTime() === day.getTime()));
       if (missing.length === 0) continue;
-      await db.transaction(async (tx) => {
-        await setLockTimeout(asDb(tx), config.retention.lockTimeoutMs);
-        for (const { table } of missing) await createDayPartition(asDb(tx), table, day);
-      });
+      for (const { table } of missing) await withLocks([table], (tx) => createDayPartition(tx, table, day));
       created.push(...missing.map(({ table }) => `${table}:${day.toISOString().slice(0, 10)}`));
     }
     return created;
@@ -125,10 +145,7 @@ export function createRetentionService(deps: Deps) {
     let dropped: EventPosition | null = null;
     for (const day of days) {
       const tables = new Set<PartitionedTable>(PARTITIONED_TABLES.filter(({ table }) => existing.get(table)!.some((d) => d.getTime() === day.getTime())).map((t) => t.table));
-      const newest = await db.transaction(async (tx) => {
-        await setLockTimeout(asDb(tx), config.retention.lockTimeoutMs);
-        return dropDayPartitions(asDb(tx), day, tables);
-      });
+      const newest = await withLocks([...tables], (tx) => dropDayPartitions(tx, day, tables));
       dropped = later(dropped, newest);
       // Recorded after each day, so a pass that fails later still keeps cursors honest.
       await recordDropped(dropped, cutoff);
