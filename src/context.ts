@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { ANONYMOUS, type Authenticator, type Principal, type RateLimiter } from './auth/auth.js';
-import type { RetentionService } from './services/retention.js';
 import type { ApiKeyService } from './auth/keys.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -18,6 +17,7 @@ import type { Notifier } from './services/notifications.js';
 import type { ReceiverService } from './services/receivers.js';
 import type { SilenceService } from './services/silences.js';
 import type { ProgressService, QueueSnapshot } from './services/progress.js';
+import type { RetentionService } from './services/retention.js';
 import type { WorkflowHistory } from './domain/eta.js';
 
 /** Long-lived parts of the app that every operation shares. */

@@ -5,8 +5,10 @@
  * and prunes the rollups per namespace. What it did (or why it failed) is stored, so every instance's
  * `retention` health component reports it and COMPONENT_UNHEALTHY alerts on a failing pass.
  */
+import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { NamespaceScope } from '../db/query.js';
 import {
   allRetentionSettings,
   createDayPartition,
@@ -26,6 +28,7 @@ import {
   type PartitionedTable,
 } from '../db/retention.js';
 import { compareEventPositions, type EventPosition } from '../domain/cursors.js';
+import { DAY_MS } from '../domain/metrics.js';
 import {
   daysAhead,
   daysBeforeCutoff,
@@ -37,14 +40,11 @@ import {
   type RetentionOverride,
   type StorageReport,
 } from '../domain/retention.js';
+import { DomainError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { namespaceName, parseInput, type Clock } from './executions.js';
 
 export type { StorageReport };
-import type { Logger } from '../logger.js';
-import { DAY_MS } from '../domain/metrics.js';
-import { z } from 'zod';
-import type { NamespaceScope } from '../db/query.js';
-import { DomainError } from '../errors.js';
-import { namespaceName, parseInput, type Clock } from './executions.js';
 
 interface Deps {
   db: Db;
