@@ -6,6 +6,7 @@ import { eq, getTableName, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { FINAL_EXECUTION_STATUSES } from '../domain/lifecycle.js';
 import type { EventPosition } from '../domain/cursors.js';
+import type { RetentionOverride } from '../domain/retention.js';
 import type { Db } from './client.js';
 import { queryRows } from './query.js';
 import {
@@ -34,7 +35,7 @@ export type PartitionedTable = (typeof PARTITIONED_TABLES)[number]['table'];
 
 const DAY_MS = 86_400_000;
 const dayStamp = (day: Date) => day.toISOString().slice(0, 10).replaceAll('-', '');
-export const partitionName = (table: PartitionedTable, day: Date) => `${table}_p${dayStamp(day)}`;
+const partitionName = (table: PartitionedTable, day: Date) => `${table}_p${dayStamp(day)}`;
 const ident = (name: string) => sql.raw(`"${name}"`);
 const literal = (date: Date) => sql.raw(`'${date.toISOString()}'`);
 const finalStatuses = sql.raw(FINAL_EXECUTION_STATUSES.map((s) => `'${s}'`).join(', '));
@@ -177,8 +178,6 @@ export async function pruneRollups(tx: Db, cutoffs: RollupCutoffs): Promise<void
 }
 
 export const allRetentionSettings = (db: Db): Promise<RetentionSettingsRow[]> => db.select().from(retentionSettings);
-
-export type RetentionOverride = Pick<RetentionSettingsRow, 'rawDays' | 'rollupDays' | 'minuteRollupDays'>;
 
 /** Sets a namespace's values (null: back to the default). */
 export async function upsertRetentionSettings(db: Db, namespace: string, values: RetentionOverride, now: Date): Promise<RetentionSettingsRow> {

@@ -212,8 +212,6 @@ export function createRetentionService(deps: Deps) {
       await run().catch((error: unknown) => log.error({ err: error }, 'retention pass failed; the retention health component says so, retrying next interval'));
     },
 
-    defaults,
-
     /** Since when raw rows are kept (null: nothing dropped yet) and since when every namespace's minute rollups are. */
     async horizon(): Promise<{ rawKeptFrom: Date | null; minuteRollupsFrom: Date }> {
       const [state, overrides] = await Promise.all([retentionStateOf(db), allRetentionSettings(db)]);
