@@ -4,55 +4,21 @@
 -- A key of a partitioned table must contain its partition key, so the primary keys gain it; the
 -- foreign keys to executions go (retention drops days, nothing deletes executions one by one), and
 -- "one execution per external id" is kept by the write path's lock on the external id.
+-- LIKE copies each table's columns as they are when this runs (whatever migrations added), with
+-- their defaults and NOT NULL constraints (events keep their id sequence as default).
 CREATE TABLE "executions_partitioned" (
-	"id" uuid NOT NULL,
-	"namespace" text NOT NULL,
-	"workflow" text NOT NULL,
-	"external_id" text,
-	"status" text NOT NULL,
-	"labels" jsonb,
-	"error" text,
-	"sla_ms" integer,
-	"timeout_ms" integer,
-	"created_at" timestamp (3) with time zone NOT NULL,
-	"queued_at" timestamp (3) with time zone,
-	"started_at" timestamp (3) with time zone,
-	"finished_at" timestamp (3) with time zone,
-	"updated_at" timestamp (3) with time zone NOT NULL,
-	"last_seq" integer DEFAULT 0 NOT NULL,
-	"sla_breached_at" timestamp (3) with time zone,
-	"timeout_breached_at" timestamp (3) with time zone,
+	LIKE "executions" INCLUDING DEFAULTS,
 	CONSTRAINT "executions_id_created_at_pk" PRIMARY KEY("id","created_at")
 ) PARTITION BY RANGE ("created_at");
 --> statement-breakpoint
 CREATE TABLE "steps_partitioned" (
-	"id" uuid NOT NULL,
-	"execution_id" uuid NOT NULL,
+	LIKE "steps" INCLUDING DEFAULTS,
 	"execution_created_at" timestamp (3) with time zone NOT NULL,
-	"position" integer NOT NULL,
-	"name" text NOT NULL,
-	"type" text NOT NULL,
-	"status" text NOT NULL,
-	"progress_percent" double precision DEFAULT 0 NOT NULL,
-	"message" text,
-	"attempt" integer DEFAULT 1 NOT NULL,
-	"error" text,
-	"decision" text,
-	"started_at" timestamp (3) with time zone,
-	"finished_at" timestamp (3) with time zone,
 	CONSTRAINT "steps_id_execution_created_at_pk" PRIMARY KEY("id","execution_created_at")
 ) PARTITION BY RANGE ("execution_created_at");
 --> statement-breakpoint
 CREATE TABLE "events_partitioned" (
-	"id" bigint DEFAULT nextval('events_id_seq') NOT NULL,
-	"tx_id" bigint DEFAULT (pg_current_xact_id()::text::bigint) NOT NULL,
-	"namespace" text NOT NULL,
-	"execution_id" uuid,
-	"step_id" uuid,
-	"seq" integer NOT NULL,
-	"type" text NOT NULL,
-	"data" jsonb,
-	"timestamp" timestamp (3) with time zone NOT NULL,
+	LIKE "events" INCLUDING DEFAULTS,
 	CONSTRAINT "events_id_timestamp_pk" PRIMARY KEY("id","timestamp")
 ) PARTITION BY RANGE ("timestamp");
 --> statement-breakpoint
@@ -85,15 +51,11 @@ BEGIN
 	END LOOP;
 END $$;
 --> statement-breakpoint
-INSERT INTO "executions_partitioned" ("id", "namespace", "workflow", "external_id", "status", "labels", "error", "sla_ms", "timeout_ms", "created_at", "queued_at", "started_at", "finished_at", "updated_at", "last_seq", "sla_breached_at", "timeout_breached_at")
-	SELECT "id", "namespace", "workflow", "external_id", "status", "labels", "error", "sla_ms", "timeout_ms", "created_at", "queued_at", "started_at", "finished_at", "updated_at", "last_seq", "sla_breached_at", "timeout_breached_at" FROM "executions";
+INSERT INTO "executions_partitioned" SELECT * FROM "executions";
 --> statement-breakpoint
-INSERT INTO "steps_partitioned" ("id", "execution_id", "execution_created_at", "position", "name", "type", "status", "progress_percent", "message", "attempt", "error", "decision", "started_at", "finished_at")
-	SELECT s."id", s."execution_id", e."created_at", s."position", s."name", s."type", s."status", s."progress_percent", s."message", s."attempt", s."error", s."decision", s."started_at", s."finished_at"
-	FROM "steps" s JOIN "executions" e ON e."id" = s."execution_id";
+INSERT INTO "steps_partitioned" SELECT s.*, e."created_at" FROM "steps" s JOIN "executions" e ON e."id" = s."execution_id";
 --> statement-breakpoint
-INSERT INTO "events_partitioned" ("id", "tx_id", "namespace", "execution_id", "step_id", "seq", "type", "data", "timestamp")
-	SELECT "id", "tx_id", "namespace", "execution_id", "step_id", "seq", "type", "data", "timestamp" FROM "events";
+INSERT INTO "events_partitioned" SELECT * FROM "events";
 --> statement-breakpoint
 ALTER SEQUENCE "events_id_seq" OWNED BY NONE;
 --> statement-breakpoint

@@ -20,13 +20,13 @@ const DAY = 86_400_000;
 const temporary: string[] = [];
 afterAll(() => Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-/** The migrations of main before partitioning (0000-0007), in a folder of their own. */
+/** The migrations of main before partitioning (every one before 0010), in a folder of their own. */
 async function unpartitionedMigrations(): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'runwatch-migrations-'));
   temporary.push(folder);
   await mkdir(join(folder, 'meta'));
-  const journal = JSON.parse(await readFile(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
-  journal.entries = journal.entries.filter((entry) => entry.idx <= 7);
+  const journal = JSON.parse(await readFile(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  journal.entries = journal.entries.filter((entry) => entry.tag < '0010');
   await writeFile(join(folder, 'meta/_journal.json'), JSON.stringify(journal));
   for (const { tag } of journal.entries) await cp(join(migrationsFolder, `${tag}.sql`), join(folder, `${tag}.sql`));
   return folder;
