@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['graphql-overhead', 'best-sql', 'ingest', 'concurrency', 'execution-by-id', 'startup', 'subscriptions', 'active-executions', 'metrics', 'alerts', 'notifications'];
+const BENCHMARKS = ['graphql-overhead', 'best-sql', 'ingest', 'concurrency', 'execution-by-id', 'startup', 'subscriptions', 'active-executions', 'metrics', 'alerts', 'notifications', 'retention'];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';

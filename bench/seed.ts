@@ -35,8 +35,8 @@ export async function seedExecutions(sql: postgres.Sql, count: number, options: 
       case when i % ${runningEvery} = 0 then null else now() - i * interval '1 minute' + interval '30 seconds' end, now(), 20
     from generate_series(1, ${count}) i`;
   const steps = `
-    insert into steps (id, execution_id, position, name, type, status, progress_percent, started_at, finished_at)
-    select gen_random_uuid(), e.id, p, 'step-' || p, 'script',
+    insert into steps (id, execution_id, execution_created_at, position, name, type, status, progress_percent, started_at, finished_at)
+    select gen_random_uuid(), e.id, e.created_at, p, 'step-' || p, 'script',
       case when e.status = 'COMPLETED' or p < 3 then 'COMPLETED' when p = 3 then 'RUNNING' else 'PENDING' end,
       case when e.status = 'COMPLETED' or p < 3 then 100 when p = 3 then 37.5 else 0 end,
       case when e.status = 'COMPLETED' or p <= 3 then e.started_at + p * interval '3 seconds' end,

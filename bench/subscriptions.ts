@@ -47,12 +47,14 @@ const server = await startBenchServer(database.url, { WS_SLOW_CONSUMER_MS: '6000
 const { executions, repository } = server.app.services;
 
 const ids: string[] = [];
+const created: { id: string; createdAt: Date }[] = [];
 for (let i = 0; i < EXECUTIONS; i++) {
   const row = await executions.createExecution({ workflow: `bench-${i % 20}`, steps: [{ name: 'step', type: 'script' }] });
   await executions.executionCommand(row.id, { kind: 'start' });
   ids.push(row.id);
+  created.push(row);
 }
-const stepOf = new Map((await repository.stepsByExecutionIds(ids)).map((s) => [s.executionId, s.id]));
+const stepOf = new Map((await repository.stepsOfExecutions(created)).map((s) => [s.executionId, s.id]));
 for (const id of ids) await executions.stepCommand(stepOf.get(id)!, { kind: 'startStep' });
 
 const before = heap();

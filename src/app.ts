@@ -17,6 +17,7 @@ import { createReceiverService } from './services/receivers.js';
 import { createSilenceService } from './services/silences.js';
 import { createHealthService } from './services/health.js';
 import { createProgressService } from './services/progress.js';
+import { createRetentionService } from './services/retention.js';
 import { openControlSocket } from './server/control-socket.js';
 import { createHttpGuard } from './server/http-guard.js';
 import { createHttpServer, listen } from './server/http.js';
@@ -113,6 +114,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     live: { listening: () => bus.listening, wakeUpLagMs: () => bus.ping(config.health.wakeUpLagMs * 4) },
   });
   const executions = createExecutionService({ db: database.db, bus, clock });
+  const retention = createRetentionService({ db: database.db, clock, config, logger });
   const notifications = createNotifier({ db: database.db, clock, config, logger, apiIdOf: (id) => encodeGlobalId('Alert', id) });
   return {
     config,
@@ -124,7 +126,8 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
     executions,
     bus,
     health,
-    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health, executions, leadership: database.sessionLock(LEADER_LOCK), notifier: notifications }),
+    alerts: createAlertService({ db: database.db, bus, clock, config, logger, health, executions, leadership: database.sessionLock(LEADER_LOCK), notifier: notifications, retention }),
+    retention,
     silences: createSilenceService({ db: database.db, clock }),
     receivers: createReceiverService({ db: database.db, clock, config }),
     notifications,
@@ -135,7 +138,7 @@ function createServices(config: Config, database: Database, logger: Logger, cloc
       rateLimiter: createRateLimiter({ perSecond: config.auth.rateLimitPerSecond, burst: config.auth.rateLimitBurst }),
     },
     progress: createProgressService({ db: database.db, clock }),
-    metrics: createMetricsService({ db: database.db, clock, limits: config.metrics, liveSubscriptions: () => watcher.size }),
+    metrics: createMetricsService({ db: database.db, clock, limits: config.metrics, liveSubscriptions: () => watcher.size, retention }),
   };
 }
 

@@ -121,6 +121,15 @@ const settings = {
     timeoutRate: env('ALERT_TIMEOUT_RATE', percent.default(10)),
     failureRate: env('ALERT_FAILURE_RATE', percent.default(20)),
   },
+  /** How long data is kept (defaults; namespaces may override them): see README "Retention". */
+  retention: {
+    rawDays: env('RETENTION_RAW_DAYS', positiveInt.default(30)),
+    rollupDays: env('RETENTION_ROLLUP_DAYS', positiveInt.default(400)),
+    minuteRollupDays: env('RETENTION_MINUTE_ROLLUP_DAYS', positiveInt.default(3)),
+    partitionsAhead: env('RETENTION_PARTITIONS_AHEAD', positiveInt.default(3)),
+    intervalMs: env('RETENTION_INTERVAL_MS', positiveInt.default(60 * 60_000)),
+    lockTimeoutMs: env('RETENTION_LOCK_TIMEOUT_MS', positiveInt.default(5_000)),
+  },
   /** Receivers, routes and the delivery of notifications: see README "Notifications". */
   notifications: {
     timeoutMs: env('NOTIFY_TIMEOUT_MS', positiveInt.default(10_000)),

@@ -17,6 +17,7 @@ import type { Notifier } from './services/notifications.js';
 import type { ReceiverService } from './services/receivers.js';
 import type { SilenceService } from './services/silences.js';
 import type { ProgressService, QueueSnapshot } from './services/progress.js';
+import type { RetentionService } from './services/retention.js';
 import type { WorkflowHistory } from './domain/eta.js';
 
 /** Long-lived parts of the app that every operation shares. */
@@ -36,6 +37,7 @@ export interface Services {
   metrics: MetricsService;
   health: HealthService;
   alerts: AlertService;
+  retention: RetentionService;
   silences: SilenceService;
   receivers: ReceiverService;
   notifications: Notifier;
@@ -79,8 +81,10 @@ function createLoaders(services: Services, scope: NamespaceScope) {
     execution: new DataLoader<string, ExecutionRow | null>(async (ids) =>
       byKey(ids, await repository.executionsByIds(ids, scope), (row) => row.id),
     ),
-    stepsOfExecution: new DataLoader<string, StepRow[]>(async (ids) =>
-      groupedByKey(ids, await repository.stepsByExecutionIds(ids), (row) => row.executionId),
+    /** Keyed by execution id; the execution's createdAt narrows the partitions read. */
+    stepsOfExecution: new DataLoader<Pick<ExecutionRow, 'id' | 'createdAt'>, StepRow[], string>(
+      async (executions) => groupedByKey(executions.map((e) => e.id), await repository.stepsOfExecutions(executions), (row) => row.executionId),
+      { cacheKeyFn: (execution) => execution.id },
     ),
     step: new DataLoader<string, StepRow | null>(async (ids) =>
       byKey(ids, await repository.stepsByIds(ids, scope), (row) => row.id),

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'QUERY_TOO_COMPLEX',
   'UNAVAILABLE',
+  'CURSOR_EXPIRED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

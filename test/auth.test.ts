@@ -289,7 +289,7 @@ async function fixture(namespace: string, state: Case['state']): Promise<Fixture
     ],
   });
   if (state !== 'pending') await executions.executionCommand(created.id, { kind: 'start' });
-  const [first, second] = await repository.stepsByExecutionIds([created.id]);
+  const [first, second] = await repository.stepsOfExecutions([created]);
   if (state === 'stepRunning') await executions.stepCommand(first!.id, { kind: 'startStep' });
   if (state === 'stepWaiting') await executions.stepCommand(first!.id, { kind: 'requestApproval', approvers: [], message: null });
   const rows = await eventually(

@@ -188,7 +188,7 @@ describe('health', () => {
 
   it('reports every component, is cached, and is served at GET /health', async () => {
     const first = (await server.data(Health, undefined as never)).health;
-    expect(first.components.map((c) => c.component)).toEqual(['database', 'engine', 'queue', 'events', 'monitor']);
+    expect(first.components.map((c) => c.component)).toEqual(['database', 'engine', 'queue', 'events', 'monitor', 'retention']);
     expect(first.status).toBe('HEALTHY');
     const statements = server.app.database.statements.count;
     const again = (await server.data(Health, undefined as never)).health;

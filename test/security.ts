@@ -9,6 +9,7 @@ import type { TestServer } from './harness.js';
 /** Every code API.md allows in `extensions.code`. */
 export const API_ERROR_CODES = [
   'UNAVAILABLE',
+  'CURSOR_EXPIRED',
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'INVALID_TRANSITION',

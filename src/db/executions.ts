@@ -4,7 +4,7 @@ import { ACTIVE_EXECUTION_STATUSES, type ExecutionStatus } from '../domain/lifec
 import type { RollupDelta } from '../domain/metrics.js';
 import type { Db } from './client.js';
 import { appendEvents, type NewEventRow } from './events.js';
-import { anyOf, scopeCondition, scopeValue, compare, insertRows, preparedStatements, rowMapper, tableReader, updateRows, value, type NamespaceScope } from './query.js';
+import { anyOf, scopeCondition, scopeValue, insertRows, preparedStatements, rowMapper, tableReader, updateRows, value, type NamespaceScope } from './query.js';
 import { writeRollups } from './rollups.js';
 import { executions, steps, type ExecutionRow, type StepRow } from './schema.js';
 
@@ -46,9 +46,18 @@ const executionWithStepsStatement = (scope: NamespaceScope) => sql`
   from ${executions} where ${executions.id} = ${value('id')}::uuid ${scope === null ? sql`` : sql`and ${inScope(scope)}`}
   union all
   select ${sql.raw(nulls(executionColumns.length))}, ${sql.raw(stepColumns.join(', '))}
-  from ${steps} join ${executions} on ${executions.id} = ${steps.executionId}
+  from ${steps} join ${executions} on ${executions.id} = ${steps.executionId} and ${steps.executionCreatedAt} = ${executions.createdAt}
   where ${executions.id} = ${value('id')}::uuid ${scope === null ? sql`` : sql`and ${inScope(scope)}`}
   order by ${sql.raw(String(executionColumns.length + Object.keys(getTableColumns(steps)).indexOf('position') + 1))} nulls first`;
+
+const stepsOfRowsAlone = rowMapper(steps);
+/** Every step column of the lateral lookups' `s`, in declared order. */
+const stepColumnsOfS = sql.raw(Object.values(getTableColumns(steps)).map((c) => `s."${c.name}"`).join(', '));
+const stepsOfExecutionsStatement = sql`
+  select ${stepColumnsOfS}
+  from unnest(${value('ids')}::uuid[], ${value('createdAts')}::text[]::timestamptz[]) as k(id, created_at)
+  cross join lateral (select * from ${steps} where ${steps.executionId} = k.id and ${steps.executionCreatedAt} = k.created_at offset 0) as s
+  order by s.execution_id, s.position`;
 
 /**
  * Reads of executions and steps; every function takes the caller's namespace scope. Each
@@ -69,11 +78,15 @@ export function executionReads(db: Db) {
       return first ? { execution: executionOfRow([first])[0]!, steps: stepsOfRows(stepsRows) } : null;
     },
 
-    async stepsByExecutionIds(executionIds: readonly string[]): Promise<StepRow[]> {
-      if (executionIds.length === 0) return [];
-      return stepRows(db, 'stepsByExecutionIds', { ids: [...executionIds] }, () =>
-        db.select().from(steps).where(anyOf(steps.executionId, 'ids', 'uuid')).orderBy(asc(steps.executionId), asc(steps.position)),
-      );
+    /**
+     * The executions' steps, looked up per (execution id, createdAt): a nested loop whose every
+     * lookup reads one day partition's index (a list of ids alone would probe every partition; `offset 0`
+     * keeps the planner from flattening it into a hash join over every partition).
+     */
+    async stepsOfExecutions(of: readonly Pick<ExecutionRow, 'id' | 'createdAt'>[]): Promise<StepRow[]> {
+      if (of.length === 0) return [];
+      const values = { ids: of.map((e) => e.id), createdAts: of.map((e) => e.createdAt.toISOString()) };
+      return prepare(db, 'stepsOfExecutions', values, () => stepsOfExecutionsStatement).rows(stepsOfRowsAlone);
     },
 
     async stepsByIds(ids: readonly string[], scope: NamespaceScope): Promise<StepRow[]> {
@@ -178,33 +191,41 @@ export interface Targets {
   externalIds: { namespace: string; externalId: string }[];
 }
 
+/** The target executions' steps, each execution's looked up in its own day partition (see stepsOfExecutionsStatement). */
+const stepsOfLockedStatement = sql`
+  select ${stepColumnsOfS}
+  from (select ${executions.id} as id, ${executions.createdAt} as created_at from ${executions} where ${executions.id} in ${targetExecutions}) as k
+  cross join lateral (select * from ${steps} where ${steps.executionId} = k.id and ${steps.executionCreatedAt} = k.created_at offset 0) as s
+  order by s.execution_id, s.position`;
+
+/** Advisory lock keys: each target execution's, and each external id's that a create may take. */
+const lockKeys = sql`select hashtextextended(id::text, 0) as key from ${targetExecutions} as target(id)
+  union select hashtextextended(namespace || '/' || external_id, 1) from unnest(${value('namespaces')}::text[], ${value('externalIds')}::text[]) as external(namespace, external_id)`;
+
 /**
- * Locks the targets' executions and reads them with their steps, and the executions with the given
- * external ids, in one round trip: statements issued together are pipelined on the transaction's
- * connection and run in the order issued, so both reads take their snapshot after the locks are held.
+ * Locks the targets' executions and the external ids being created, and reads those executions
+ * with their steps and the executions with the given external ids, in one round trip: statements
+ * issued together are pipelined on the transaction's connection and run in the order issued, so
+ * both reads take their snapshot after the locks are held.
  *
  * The locks are advisory, not FOR UPDATE: they are taken before the transaction gets an xid, so
  * writers of one execution get increasing xids and feeds keep its events in seq order. One
- * statement takes them all, in key order, so batches locking the same executions cannot deadlock.
+ * statement takes them all, in key order, so batches locking the same keys cannot deadlock. The
+ * external id's lock keeps one execution per external id (a unique index cannot, across the
+ * partitions): a second create waits for the first to commit, then finds its execution.
  */
 export async function lockAndLoad(tx: Db, targets: Targets): Promise<{ executions: ExecutionRow[]; steps: StepRow[] }> {
-  const locking = targets.executionIds.length > 0 || targets.stepIds.length > 0;
+  const byId = targets.executionIds.length > 0 || targets.stepIds.length > 0;
   const ids = { executionIds: targets.executionIds, stepIds: targets.stepIds };
   const external = {
     namespaces: targets.externalIds.map((e) => e.namespace),
     externalIds: targets.externalIds.map((e) => e.externalId),
   };
   const [, locked, stepsOfLocked, byExternalId] = await Promise.all([
-    locking &&
-      prepare(tx, 'lock', ids, () =>
-        sql`select pg_advisory_xact_lock(key) from (select distinct hashtextextended(id::text, 0) as key from ${targetExecutions} as target(id)) as keys order by key`,
-      ).run(),
-    locking ? executionRows(tx, 'lockedExecutions', ids, () => tx.select().from(executions).where(sql`${executions.id} in ${targetExecutions}`)) : [],
-    locking
-      ? stepRows(tx, 'stepsOfLocked', ids, () =>
-          tx.select().from(steps).where(sql`${steps.executionId} in ${targetExecutions}`).orderBy(steps.executionId, steps.position),
-        )
-      : [],
+    (byId || targets.externalIds.length > 0) &&
+      prepare(tx, 'lock', { ...ids, ...external }, () => sql`select pg_advisory_xact_lock(key) from (${lockKeys}) as keys order by key`).run(),
+    byId ? executionRows(tx, 'lockedExecutions', ids, () => tx.select().from(executions).where(sql`${executions.id} in ${targetExecutions}`)) : [],
+    byId ? prepare(tx, 'stepsOfLocked', ids, () => stepsOfLockedStatement).rows(stepsOfRowsAlone) : [],
     targets.externalIds.length
       ? executionRows(tx, 'executionsByExternalId', external, () =>
           tx
@@ -231,19 +252,14 @@ export interface BatchWrites {
 const EXECUTION_STATE = ['status', 'error', 'queuedAt', 'startedAt', 'finishedAt', 'updatedAt', 'lastSeq', 'slaBreachedAt', 'timeoutBreachedAt'] as const;
 const STEP_STATE = ['status', 'progressPercent', 'message', 'attempt', 'error', 'decision', 'approvers', 'startedAt', 'finishedAt'] as const;
 
-/**
- * Every write of a batch, each kind in one statement, issued together so they share one round trip.
- * New executions are inserted in (namespace, externalId) order: concurrent batches creating the same
- * external ids then wait on each other in one order instead of deadlocking.
- */
+/** Every write of a batch, each kind in one statement, issued together so they share one round trip. */
 export function writeBatch(tx: Db, writes: BatchWrites): Promise<unknown> {
   const statements: PromiseLike<unknown>[] = [];
   if (writes.createdExecutions.length) {
-    const ordered = [...writes.createdExecutions].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.externalId ?? '', b.externalId ?? ''));
-    statements.push(insertRows(tx, executions, ['id', 'namespace', 'workflow', 'externalId', 'labels', 'slaMs', 'timeoutMs', 'createdAt', ...EXECUTION_STATE], ordered));
+    statements.push(insertRows(tx, executions, ['id', 'namespace', 'workflow', 'externalId', 'labels', 'slaMs', 'timeoutMs', 'createdAt', ...EXECUTION_STATE], writes.createdExecutions));
   }
   if (writes.createdSteps.length) {
-    statements.push(insertRows(tx, steps, ['id', 'executionId', 'position', 'name', 'type', ...STEP_STATE], writes.createdSteps));
+    statements.push(insertRows(tx, steps, ['id', 'executionId', 'executionCreatedAt', 'position', 'name', 'type', ...STEP_STATE], writes.createdSteps));
   }
   if (writes.changedExecutions.length) statements.push(updateRows(tx, executions, ['id', ...EXECUTION_STATE], writes.changedExecutions));
   if (writes.changedSteps.length) statements.push(updateRows(tx, steps, ['id', ...STEP_STATE], writes.changedSteps));

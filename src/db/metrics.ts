@@ -206,8 +206,8 @@ export async function executionRows(db: Db, ranges: readonly TimeRange[], filter
 export async function stepRows(db: Db, ranges: readonly TimeRange[], filter: MetricsFilter, scope: NamespaceScope) {
   const rows = await queryRows<Row>(db, sql`select ${steps.type}, ${steps.status}, ${steps.attempt},
       ${epochMs(steps.startedAt)} as started_at, ${epochMs(steps.finishedAt)} as finished_at
-    from ${steps} join ${executions} on ${executions.id} = ${steps.executionId}
-    where ${inRanges(executions.createdAt, ranges)} and ${filtered(filter, scope, executions)}`);
+    from ${steps} join ${executions} on ${executions.id} = ${steps.executionId} and ${executions.createdAt} = ${steps.executionCreatedAt}
+    where ${inRanges(executions.createdAt, ranges)} and ${inRanges(steps.executionCreatedAt, ranges)} and ${filtered(filter, scope, executions)}`);
   return rows.map((row): StepOutcomeFacts => ({
     type: String(row.type),
     status: row.status as StepStatus,
@@ -267,8 +267,8 @@ export async function exactSteps(db: Db, w: Window, filter: MetricsFilter, scope
       count(*) filter (where status = 'COMPLETED' and attempt = 1)::int as "firstAttemptCompleted",
       ${exactDurations('d', sql`d`)}
     from (select ${steps.type}, ${steps.status}, ${steps.attempt}, ${stepDuration} as d
-      from ${steps} join ${executions} on ${executions.id} = ${steps.executionId}
-      where ${inWindow(executions.createdAt, w)} and ${filtered(filter, scope, executions)}) x
+      from ${steps} join ${executions} on ${executions.id} = ${steps.executionId} and ${executions.createdAt} = ${steps.executionCreatedAt}
+      where ${inWindow(executions.createdAt, w)} and ${inWindow(steps.executionCreatedAt, w)} and ${filtered(filter, scope, executions)}) x
     group by type order by type`);
   return rows.map((row) => ({ type: String(row.type), counts: countsOf(row, STEP_COUNTS), duration: durationSummary(row, 'd') }));
 }

@@ -27,10 +27,16 @@ import type { AlertRule } from '../services/alert-rules.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 
+/**
+ * Executions, steps and events are partitioned by UTC day (drizzle/0010_retention_partitions.sql,
+ * src/db/retention.ts): executions and their steps by the execution's createdAt, events by their
+ * timestamp. A key of a partitioned table must hold its partition key, hence the composite
+ * primary keys; ids are still unique (random uuids, the events' sequence).
+ */
 export const executions = pgTable(
   'executions',
   {
-    id: uuid('id').primaryKey(),
+    id: uuid('id').notNull(),
     namespace: text('namespace').notNull(),
     workflow: text('workflow').notNull(),
     externalId: text('external_id'),
@@ -52,7 +58,9 @@ export const executions = pgTable(
     timeoutBreachedAt: at('timeout_breached_at'),
   },
   (t) => [
-    uniqueIndex('executions_namespace_external_id_key').on(t.namespace, t.externalId),
+    primaryKey({ columns: [t.id, t.createdAt] }),
+    // Not unique (it could not be across partitions): the write path locks each external id it creates.
+    index('executions_namespace_external_id_idx').on(t.namespace, t.externalId),
     // Ascending: read backwards they serve `order by created_at desc, id desc`. Drizzle's `.desc()`
     // means DESC NULLS LAST, which that order (NULLS FIRST) cannot use, so pages sorted the whole table.
     index('executions_namespace_created_idx').on(t.namespace, t.createdAt, t.id),
@@ -70,10 +78,10 @@ export const executions = pgTable(
 export const steps = pgTable(
   'steps',
   {
-    id: uuid('id').primaryKey(),
-    executionId: uuid('execution_id')
-      .notNull()
-      .references(() => executions.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull(),
+    executionId: uuid('execution_id').notNull(),
+    /** Its execution's createdAt: the partition key, so an execution's steps share its day. */
+    executionCreatedAt: at('execution_created_at').notNull(),
     position: integer('position').notNull(),
     name: text('name').notNull(),
     type: text('type').notNull(),
@@ -89,7 +97,10 @@ export const steps = pgTable(
     startedAt: at('started_at'),
     finishedAt: at('finished_at'),
   },
-  (t) => [uniqueIndex('steps_execution_position_key').on(t.executionId, t.position)],
+  (t) => [
+    primaryKey({ columns: [t.id, t.executionCreatedAt] }),
+    uniqueIndex('steps_execution_position_key').on(t.executionId, t.position, t.executionCreatedAt),
+  ],
 );
 
 /**
@@ -100,12 +111,12 @@ export const steps = pgTable(
 export const events = pgTable(
   'events',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     txId: bigint('tx_id', { mode: 'number' })
       .notNull()
       .default(sql`(pg_current_xact_id()::text::bigint)`),
     namespace: text('namespace').notNull(),
-    executionId: uuid('execution_id').references(() => executions.id, { onDelete: 'cascade' }),
+    executionId: uuid('execution_id'),
     stepId: uuid('step_id'),
     seq: integer('seq').notNull(),
     type: text('type').$type<EventType>().notNull(),
@@ -113,9 +124,11 @@ export const events = pgTable(
     timestamp: at('timestamp').notNull(),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.timestamp] }),
     index('events_feed_idx').on(t.txId, t.id),
     index('events_namespace_feed_idx').on(t.namespace, t.txId, t.id),
-    uniqueIndex('events_execution_seq_key').on(t.executionId, t.seq),
+    // Not unique (seq is gap-free by the execution's lock): a unique index would need the timestamp.
+    index('events_execution_seq_idx').on(t.executionId, t.seq),
     // systemMetrics.eventsLastMinute
     index('events_timestamp_idx').on(t.timestamp),
   ],
@@ -294,9 +307,8 @@ export const alertExecutions = pgTable(
     alertId: uuid('alert_id')
       .notNull()
       .references(() => alerts.id, { onDelete: 'cascade' }),
-    executionId: uuid('execution_id')
-      .notNull()
-      .references(() => executions.id, { onDelete: 'cascade' }),
+    // No foreign key: executions are partitioned, and a link outlives its execution's dropped day (reads join).
+    executionId: uuid('execution_id').notNull(),
     countedAt: at('counted_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.alertId, t.executionId] }), index('alert_executions_execution_idx').on(t.executionId)],
@@ -453,3 +465,33 @@ export type ReceiverRow = typeof alertReceivers.$inferSelect;
 export type RouteRow = typeof alertRoutes.$inferSelect;
 export type NotificationGroupRow = typeof notificationGroups.$inferSelect;
 export type DeliveryRow = typeof alertDeliveries.$inferSelect;
+
+/** A namespace's retention, where it differs from the defaults (a null field: the default). */
+export const retentionSettings = pgTable('retention_settings', {
+  namespace: text('namespace').primaryKey(),
+  /** Days of executions, steps and events. */
+  rawDays: integer('raw_days'),
+  /** Days of hour and day rollups. */
+  rollupDays: integer('rollup_days'),
+  /** Days of minute rollups. */
+  minuteRollupDays: integer('minute_rollup_days'),
+  updatedAt: at('updated_at').notNull(),
+});
+
+/** What the retention passes did, whichever instance ran them (one row, id 1). */
+export const retentionState = pgTable('retention_state', {
+  id: integer('id').primaryKey(),
+  lastRunAt: at('last_run_at'),
+  lastSuccessAt: at('last_success_at'),
+  lastError: text('last_error'),
+  /** Passes failed in a row. */
+  failures: integer('failures').notNull().default(0),
+  /** The newest feed position among the events dropped so far: a cursor before it cannot resume without a gap. */
+  droppedThroughTxId: bigint('dropped_through_tx_id', { mode: 'number' }),
+  droppedThroughId: bigint('dropped_through_id', { mode: 'number' }),
+  /** Raw rows created before this were dropped (except open executions, kept in the default partitions). */
+  rawKeptFrom: at('raw_kept_from'),
+});
+
+export type RetentionSettingsRow = typeof retentionSettings.$inferSelect;
+export type RetentionStateRow = typeof retentionState.$inferSelect;

@@ -1,4 +1,5 @@
 /** Pure rules of health: no I/O, the clock comes in as an argument. */
+import type { StorageReport } from './retention.js';
 
 export const HEALTH_STATUSES = ['HEALTHY', 'DEGRADED', 'UNHEALTHY'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
@@ -25,6 +26,8 @@ export interface SystemHealth {
   status: HealthStatus;
   checkedAt: Date;
   components: ComponentHealth[];
+  /** Table sizes and the oldest data kept (src/services/retention.ts); null when the database could not say. */
+  storage?: StorageReport | null;
 }
 
 /** The health as a viewer sees it (`healthSeenBy`). */

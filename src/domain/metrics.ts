@@ -53,6 +53,14 @@ export function decompose(from: number, to: number, levels = LEVELS): Segment[] 
   return [...decompose(from, start, rest), { level, start, end }, ...decompose(end, to, rest)];
 }
 
+/**
+ * Past raw retention only rollups answer: the window's whole hours and days, and its whole minutes
+ * while minute rollups are kept (`finest`); the finer edges cannot be answered and are left out.
+ */
+export function rollupSegments(from: number, to: number, finest: 'hour' | 'minute'): Segment[] {
+  return decompose(from, to, LEVELS.slice(0, finest === 'hour' ? 2 : 3)).filter((s) => s.level !== 'raw');
+}
+
 /** Joins touching segments of one level, so each level is read with as few ranges as possible. */
 export function mergeSegments(segments: readonly Segment[]): Map<Level, { start: number; end: number }[]> {
   const byLevel = new Map<Level, { start: number; end: number }[]>();

@@ -63,7 +63,7 @@ const stepTarget: Target<StepCommand> = {
 /** Drops what this operation's loaders hold of what a command changed. */
 export function forgetChanged(ctx: Context, { execution, step }: { execution: ExecutionRow; step: StepRow | null }) {
   ctx.loaders.execution.clear(execution.id);
-  ctx.loaders.stepsOfExecution.clear(execution.id);
+  ctx.loaders.stepsOfExecution.clear(execution);
   if (step) ctx.loaders.step.clear(step.id);
 }
 

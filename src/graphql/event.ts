@@ -3,7 +3,7 @@ import type { EventRow } from '../db/schema.js';
 import { decodeEventCursor, encodeEventCursor } from '../domain/cursors.js';
 import { EVENT_TYPES } from '../domain/lifecycle.js';
 import type { Context } from '../context.js';
-import { feedStart, liveEvents } from '../services/events.js';
+import { cursorResumes, feedStart, liveEvents } from '../services/events.js';
 import { badInput } from '../errors.js';
 import { builder } from './builder.js';
 import { encodeGlobalId, parseId } from './ids.js';
@@ -68,9 +68,11 @@ export function toEventFilter(input: { namespace?: string | null; executionId?: 
 export async function eventPage(ctx: Context, filter: EventFilter, first: number | null | undefined, after: string | null | undefined) {
   const limit = pageSize(first, ctx.services.config);
   const { repository } = ctx.services;
-  const rows = await rowsAfter(ctx, after,
+  const rows = await rowsAfter(
+    ctx,
+    after,
     decodeEventCursor,
-    async (position) => (await repository.eventAt(position, ctx.scope)) !== null,
+    (position) => cursorResumes(repository, position, ctx.scope),
     (position) => repository.listEvents(filter, ctx.scope, position, limit + 1),
   );
   return toConnection(rows, limit, eventCursor, after);

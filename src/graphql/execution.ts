@@ -39,7 +39,7 @@ const elapsed = (from: Date | null, to: Date | null, now: Date) => (from ? (to ?
 /** Steps (not even loaded while unchanged since the last read) and history, batched per request. */
 function stepsAndHistory(execution: ExecutionRow, ctx: Context, knownSteps?: StepRow[]) {
   return Promise.all([
-    knownSteps ?? ctx.services.progress.rememberedSteps(execution) ?? ctx.loaders.stepsOfExecution.load(execution.id),
+    knownSteps ?? ctx.services.progress.rememberedSteps(execution) ?? ctx.loaders.stepsOfExecution.load(execution),
     ctx.loaders.stepHistory.load(workflowKey(execution)),
   ]);
 }
@@ -102,7 +102,7 @@ builder.node(ExecutionRef, {
     steps: t.field({
       type: [StepRef],
       description: 'In position order.',
-      resolve: (e, _a, ctx) => ctx.loaders.stepsOfExecution.load(e.id),
+      resolve: (e, _a, ctx) => ctx.loaders.stepsOfExecution.load(e),
     }),
     progress: t.field({ type: ProgressRef, resolve: (e, _a, ctx) => progressOf(e, ctx) }),
     events: t.field({
@@ -287,7 +287,7 @@ builder.queryFields((t) => ({
       const found = await ctx.services.repository.executionWithSteps(id, ctx.scope);
       if (!found) return null;
       ctx.loaders.execution.prime(id, found.execution);
-      ctx.loaders.stepsOfExecution.prime(id, found.steps);
+      ctx.loaders.stepsOfExecution.prime(found.execution, found.steps);
       return found.execution;
     },
   }),
@@ -348,7 +348,7 @@ builder.subscriptionFields((t) => ({
       // The subscription's context lives as long as it does: refresh what its loaders hold.
       const { execution, steps } = snapshot;
       ctx.loaders.execution.clear(execution.id).prime(execution.id, execution);
-      ctx.loaders.stepsOfExecution.clear(execution.id).prime(execution.id, steps);
+      ctx.loaders.stepsOfExecution.clear(execution).prime(execution, steps);
       return progressOf(execution, ctx, steps);
     },
   }),

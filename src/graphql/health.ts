@@ -1,11 +1,12 @@
 import { HEALTH_STATUSES, healthSeenBy, type SeenComponentHealth, type SeenHealth, type SystemHealth } from '../domain/health.js';
 import { builder } from './builder.js';
 import { abortable } from './live.js';
+import { StorageRef } from './retention.js';
 
 const HealthStatusEnum = builder.enumType('HealthStatus', { values: HEALTH_STATUSES });
 
 const ComponentHealthRef = builder.objectRef<SeenComponentHealth>('ComponentHealth').implement({
-  description: 'One checked part of the system: database, engine, queue, events or monitor.',
+  description: 'One checked part of the system: database, engine, queue, events, monitor, retention (and replicas when configured).',
   fields: (t) => ({
     component: t.exposeString('component'),
     status: t.field({ type: HealthStatusEnum, resolve: (c) => c.status }),
@@ -30,6 +31,7 @@ const SystemHealthRef = builder.objectRef<SeenHealth>('SystemHealth').implement(
     status: t.field({ type: HealthStatusEnum, resolve: (h) => h.status }),
     checkedAt: t.expose('checkedAt', { type: 'DateTime' }),
     components: t.field({ type: [ComponentHealthRef], resolve: (h) => h.components }),
+    storage: t.field({ type: StorageRef, nullable: true, description: 'Table sizes and the oldest data kept; null while the database cannot say.', resolve: (h) => h.storage ?? null }),
   }),
 });
 

@@ -4,6 +4,7 @@ import type { DurationSummary } from '../domain/histogram.js';
 import { HOUR_MS, DAY_MS, BUCKET_MS } from '../domain/metrics.js';
 import type { ExecutionMetrics, MetricsBucket, StepMetrics, SystemMetrics } from '../services/metrics.js';
 import { builder } from './builder.js';
+import { StorageRef } from './retention.js';
 
 type MetricsParent = ExecutionMetrics & { filter: MetricsFilter; exactArg: boolean | null };
 interface SummaryParent {
@@ -61,6 +62,12 @@ MetricsRef.implement({
     from: t.expose('from', { type: 'DateTime' }),
     to: t.expose('to', { type: 'DateTime' }),
     exact: t.exposeBoolean('exact', { description: 'true: computed from the raw rows; false: from the rollups.' }),
+    pastRawRetention: t.exposeBoolean('pastRawRetention', {
+      description:
+        'true: the window starts before the oldest raw rows kept (rawKeptFrom), so it came from the rollups, and from/to were ' +
+        'rounded inwards to whole minutes (whole hours where minute rollups are gone too); `exact: true` on such a window is BAD_USER_INPUT (reason PAST_RAW_RETENTION).',
+    }),
+    rawKeptFrom: t.expose('rawKeptFrom', { type: 'DateTime', nullable: true, description: 'Raw rows created before this were dropped by retention; null when none were.' }),
     total: t.exposeInt('total'),
     completed: t.exposeInt('completed'),
     failed: t.exposeInt('failed'),
@@ -104,6 +111,7 @@ SystemMetricsRef.implement({
     eventsLastMinute: t.exposeInt('eventsLastMinute'),
     liveSubscriptions: t.exposeInt('liveSubscriptions', { description: 'Live feeds served by this instance.' }),
     checkedAt: t.expose('checkedAt', { type: 'DateTime' }),
+    storage: t.field({ type: StorageRef, description: 'Table sizes and the oldest data kept, system-wide.', resolve: (s) => s.storage }),
   }),
 });
 
@@ -118,6 +126,9 @@ MetricsBucketRef.implement({
     p50Ms: t.exposeFloat('p50Ms', { nullable: true, description: 'Median duration of the executions created in the bucket that finished.' }),
     p95Ms: t.exposeFloat('p95Ms', { nullable: true }),
     p99Ms: t.exposeFloat('p99Ms', { nullable: true }),
+    pastRawRetention: t.exposeBoolean('pastRawRetention', {
+      description: 'true: the bucket starts before the oldest raw rows kept and came from the rollups (its sub-minute, or sub-hour, edges left out).',
+    }),
   }),
 });
 

@@ -7,6 +7,7 @@ import './event.js';
 import './execution.js';
 import './ingest.js';
 import './metrics.js';
+import './retention.js';
 import './health.js';
 import './alert.js';
 import './alert-rule.js';

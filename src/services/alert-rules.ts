@@ -140,7 +140,7 @@ const rateRule = <Id extends string>(
 /** Every component the health check finds UNHEALTHY; the database's own alert is also kept through an outage. */
 export const COMPONENT_UNHEALTHY = rule({
   id: 'COMPONENT_UNHEALTHY',
-  description: 'A health component (database, engine, queue, events, monitor) is UNHEALTHY.',
+  description: 'A health component (database, engine, queue, events, monitor, retention) is UNHEALTHY.',
   systemWide: true,
   threshold: null,
   defaults: settings(() => ({ severity: 'CRITICAL' })),

@@ -101,6 +101,8 @@ interface Deps {
   /** The lock whose holder leads the rounds. */
   leadership: SessionLock;
   notifier: AlertNotifier;
+  /** The leader's other work, once per round before it: the retention pass when one is due. */
+  retention: { onLeaderRound(): Promise<void> };
 }
 
 const asDb = (tx: unknown) => tx as Db;
@@ -287,8 +289,10 @@ export function createAlertService(deps: Deps) {
     });
     if (leads !== leading) log.info({ instanceId }, leads ? 'leading the alert rounds' : 'standing by: another instance leads the alert rounds');
     leading = leads;
-    if (leads) await round(seen.now, seen.current);
-    else await writeOutageAlerts();
+    if (leads) {
+      await deps.retention.onLeaderRound();
+      await round(seen.now, seen.current);
+    } else await writeOutageAlerts();
   }
 
   return {

@@ -1,8 +1,9 @@
 import type { EventFilter, NamespaceScope, Repository } from '../db/repository.js';
 import type { EventRow, ExecutionRow, StepRow } from '../db/schema.js';
-import { compareEventPositions, cursorNotFound, decodeEventCursor, type EventPosition } from '../domain/cursors.js';
+import { compareEventPositions, cursorNotFound, decodeEventCursor, encodeEventCursor, type EventPosition } from '../domain/cursors.js';
 import { isFinal } from '../domain/lifecycle.js';
 import { stateBeforeFinal, type ExecutionSnapshot as ReplaySnapshot } from '../domain/replay.js';
+import { DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { EventBus, WakeUp } from './bus.js';
 
@@ -193,13 +194,40 @@ export interface LiveFeedOptions {
 }
 
 /**
+ * Throws CURSOR_EXPIRED when retention dropped events after `position` (resuming would skip them),
+ * with the oldest cursor that can resume in its extensions; returns the newest position dropped.
+ */
+export async function checkCursorKept(repository: Pick<Repository, 'retentionHorizon'>, position: EventPosition): Promise<EventPosition | null> {
+  const { droppedThrough, rawKeptFrom } = await repository.retentionHorizon();
+  if (droppedThrough && compareEventPositions(position, droppedThrough) < 0) {
+    throw new DomainError(
+      'CURSOR_EXPIRED',
+      'Retention dropped events after this cursor, so it cannot resume without a gap; resume from extensions.oldestCursor (nothing after it was dropped) or start without `after`',
+      { field: 'after', oldestCursor: encodeEventCursor(droppedThrough), keptFrom: rawKeptFrom?.toISOString() ?? null },
+    );
+  }
+  return droppedThrough;
+}
+
+/**
+ * Whether a feed or page may resume after `position`: CURSOR_EXPIRED when retention dropped events
+ * after it; true for an event the caller may see, and for the newest event dropped (CURSOR_EXPIRED's
+ * `oldestCursor`: gone itself, but nothing after it is).
+ */
+export async function cursorResumes(repository: Repository, position: EventPosition, scope: NamespaceScope) {
+  const droppedThrough = await checkCursorKept(repository, position);
+  if (droppedThrough && compareEventPositions(position, droppedThrough) === 0) return true;
+  return (await repository.eventAt(position, scope)) !== null;
+}
+
+/**
  * Where a feed starts: right after `after` (which must name an event the caller may see), or at the
  * newest stable event when no cursor is given.
  */
 export async function feedStart(repository: Repository, after: string | null | undefined, scope: NamespaceScope) {
   if (!after) return (await repository.eventHead()) ?? { txId: 0, id: 0 };
   const position = decodeEventCursor(after);
-  if (!(await repository.eventAt(position, scope))) throw cursorNotFound();
+  if (!(await cursorResumes(repository, position, scope))) throw cursorNotFound();
   return position;
 }
 

@@ -74,10 +74,6 @@ export type IngestOutcome =
 
 const externalKey = (namespace: string, externalId: string) => JSON.stringify([namespace, externalId]);
 
-const isExternalIdConflict = (error: unknown): boolean =>
-  error instanceof Error &&
-  (error.message.includes('executions_namespace_external_id_key') || isExternalIdConflict((error as { cause?: unknown }).cause));
-
 /**
  * A batch's executions as its commands so far have left them, and everything those commands
  * wrote: commands apply in memory, one after the other, and the batch is written at the end.
@@ -171,6 +167,7 @@ class Batch {
     const steps: StepRow[] = input.steps.map((step, position) => ({
       id: randomUUID(),
       executionId: execution.id,
+      executionCreatedAt: now,
       position,
       name: step.name,
       type: step.type,
@@ -293,21 +290,14 @@ export function createExecutionService(deps: { db: Db; bus: EventBus; clock: Clo
     const prepared = commands.map((command) => prepare(command, scope));
     if (prepared.every((command) => command.kind === 'invalid')) return prepared.map((command) => ({ ok: false, error: command.error }));
     const targets = targetsOf(prepared);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { batch, outcomes } = await db.transaction(async (tx) => {
-          const batch = new Batch(await lockAndLoad(tx as unknown as Db, targets), scope, clock.now());
-          const outcomes = prepared.map((command) => batch.apply(command));
-          await writeBatch(tx as unknown as Db, batch.writes());
-          return { batch, outcomes };
-        });
-        for (const id of batch.changed) bus.publish({ namespace: batch.executions.get(id)!.namespace, executionId: id });
-        return outcomes;
-      } catch (error) {
-        // Another transaction created one of these external ids since we looked: the next attempt finds it.
-        if (!isExternalIdConflict(error) || attempt >= 5) throw error;
-      }
-    }
+    const { batch, outcomes } = await db.transaction(async (tx) => {
+      const batch = new Batch(await lockAndLoad(tx as unknown as Db, targets), scope, clock.now());
+      const outcomes = prepared.map((command) => batch.apply(command));
+      await writeBatch(tx as unknown as Db, batch.writes());
+      return { batch, outcomes };
+    });
+    for (const id of batch.changed) bus.publish({ namespace: batch.executions.get(id)!.namespace, executionId: id });
+    return outcomes;
   }
 
   /** One command as a batch of one: what it left, or its error thrown. */

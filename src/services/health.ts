@@ -1,5 +1,5 @@
 /**
- * The system's health: five components (six with read replicas) checked in order, cached for
+ * The system's health: six components (seven with read replicas) checked in order, cached for
  * HEALTH_CACHE_MS so that a burst of reads costs one check. GET /health, the `health` query and
  * subscription and every alert round read it here. The database comes first: while it is
  * unreachable the others are unknown.
@@ -8,9 +8,11 @@ import type { Config } from '../config.js';
 import { lastRound } from '../db/alerts.js';
 import type { Database } from '../db/client.js';
 import { lateOpenExecutions, oldestHeldBackEvent, queueLength } from '../db/health.js';
+import { retentionStateOf } from '../db/retention.js';
 import { formatDuration } from '../domain/durations.js';
 import { grade, healthKey, worstOf, type ComponentHealth, type SystemHealth } from '../domain/health.js';
 import type { Clock } from './executions.js';
+import { storageReport, type StorageReport } from './retention.js';
 
 /** What the live parts of the process report about themselves, for the `events` component. */
 export interface LiveStatus {
@@ -129,6 +131,21 @@ async function checkMonitor({ database, config, startedAt }: CheckDeps, now: Dat
   return { status, message, observedValue: ageMs, threshold: intervalMs * 3 };
 }
 
+/** The last retention pass by any instance: UNHEALTHY while the latest failed (COMPONENT_UNHEALTHY alerts on it). */
+async function checkRetention({ database }: Deps, now: Date): Promise<Reading> {
+  const state = await retentionStateOf(database.db);
+  const failures = state?.failures ?? 0;
+  const kept = state?.rawKeptFrom ? `; raw rows kept from ${state.rawKeptFrom.toISOString()}` : '';
+  let message: string;
+  if (failures > 0) {
+    const success = state?.lastSuccessAt ? `last success ${formatDuration(now.getTime() - state.lastSuccessAt.getTime())} ago` : 'no pass has succeeded';
+    message = `the last ${failures} retention pass(es) failed (${success}): ${state?.lastError ?? 'unknown error'}`;
+  } else {
+    message = state?.lastSuccessAt ? `last pass ${formatDuration(Math.max(0, now.getTime() - state.lastSuccessAt.getTime()))} ago${kept}` : 'first pass pending';
+  }
+  return { status: failures > 0 ? 'UNHEALTHY' : 'HEALTHY', message, observedValue: failures, threshold: 1 };
+}
+
 /** The components in the order they are reported; the database's, which the others need, first. */
 const COMPONENTS: readonly [HealthComponent, ...HealthComponent[]] = [
   { name: 'database', check: checkDatabase },
@@ -137,6 +154,7 @@ const COMPONENTS: readonly [HealthComponent, ...HealthComponent[]] = [
   { name: 'queue', check: checkQueue },
   { name: 'events', check: checkEvents },
   { name: 'monitor', check: checkMonitor },
+  { name: 'retention', check: checkRetention },
 ];
 
 /** Whether the health says the database cannot be reached (nothing can be written then). */
@@ -169,7 +187,8 @@ export function createHealthService(deps: Deps) {
           : await check(checkDeps, now).catch((error: unknown) => ({ status: 'DEGRADED' as const, message: `check failed: ${(error as Error).message}` }));
       components.push(component(name, reading, now));
     }
-    return { status: worstOf(components.map((c) => c.status)), checkedAt: now, components };
+    const storage: StorageReport | null = database.status === 'UNHEALTHY' ? null : await storageReport(deps.database.db).catch(() => null);
+    return { status: worstOf(components.map((c) => c.status)), checkedAt: now, components, storage };
   }
 
   /** The latest health, at most HEALTH_CACHE_MS old; a burst of reads costs one check. */

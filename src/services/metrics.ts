@@ -8,6 +8,7 @@ import {
   BUCKET_MS,
   decompose,
   executionRowDelta,
+  rollupSegments,
   ExecutionTotals,
   mergeSegments,
   rate,
@@ -21,6 +22,8 @@ import {
   type StepCounts,
   type Window,
 } from '../domain/metrics.js';
+import { DomainError } from '../errors.js';
+import type { StorageReport } from '../domain/retention.js';
 import type { Clock } from './executions.js';
 
 export interface MetricsQuery extends MetricsFilter {
@@ -34,6 +37,9 @@ export interface ExecutionMetrics {
   from: Date;
   to: Date;
   exact: boolean;
+  /** The window starts before the oldest raw rows kept: answered from rollups, its edges rounded to what they hold. */
+  pastRawRetention: boolean;
+  rawKeptFrom: Date | null;
   total: number;
   completed: number;
   failed: number;
@@ -73,6 +79,7 @@ export interface MetricsBucket {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  pastRawRetention: boolean;
 }
 
 export interface SystemMetrics {
@@ -82,6 +89,7 @@ export interface SystemMetrics {
   eventsLastMinute: number;
   liveSubscriptions: number;
   checkedAt: Date;
+  storage: StorageReport;
 }
 
 /** All-time figures of one workflow, as /metrics exports them. */
@@ -102,6 +110,11 @@ export interface MetricsServiceOptions {
   clock: Clock;
   limits: MetricsLimits;
   liveSubscriptions: () => number;
+  /** How far back raw rows and minute rollups go (src/services/retention.ts), and the storage report. */
+  retention: {
+    horizon(): Promise<{ rawKeptFrom: Date | null; minuteRollupsFrom: Date }>;
+    storage(): Promise<StorageReport>;
+  };
 }
 
 /** What a window's ExecutionMetrics are made of, computed exactly or summed from rollups. */
@@ -113,12 +126,13 @@ interface ExecutionFigures {
   queueTime: DurationSummary;
 }
 
-function executionMetricsOf(w: Window, exact: boolean, { counts: c, running, queued, duration, queueTime }: ExecutionFigures): ExecutionMetrics {
+function executionMetricsOf(w: Window, plan: ReadPlan, { counts: c, running, queued, duration, queueTime }: ExecutionFigures): ExecutionMetrics {
   const finished = c.completed + c.failed + c.cancelled + c.timedOut;
   return {
-    from: w.from,
-    to: w.to,
-    exact,
+    ...plan.covered(w),
+    exact: plan.exact,
+    pastRawRetention: plan.pastRawRetention,
+    rawKeptFrom: plan.rawKeptFrom,
     total: c.total,
     completed: c.completed,
     failed: c.failed,
@@ -153,7 +167,7 @@ function stepMetricsOf(type: string, c: StepCounts, duration: DurationSummary): 
 }
 
 type BucketFigures = Pick<MetricsBucket, 'total' | 'completed' | 'failed' | 'timedOut' | 'p50Ms' | 'p95Ms' | 'p99Ms'>;
-const bucketOf = (b: Window, f: BucketFigures): MetricsBucket => ({
+const bucketOf = (b: Window, f: BucketFigures, pastRawRetention = false): MetricsBucket => ({
   start: b.from,
   end: b.to,
   total: f.total,
@@ -163,6 +177,7 @@ const bucketOf = (b: Window, f: BucketFigures): MetricsBucket => ({
   p50Ms: f.p50Ms,
   p95Ms: f.p95Ms,
   p99Ms: f.p99Ms,
+  pastRawRetention,
 });
 
 const windowOf = (options: MetricsServiceOptions, q: MetricsQuery) =>
@@ -171,6 +186,42 @@ const windowOf = (options: MetricsServiceOptions, q: MetricsQuery) =>
 const useExact = (options: MetricsServiceOptions, q: MetricsQuery, w: Window) =>
   q.exact ?? w.to.getTime() - w.from.getTime() <= options.limits.exactWindowMinutes * 60_000;
 const segmentsOf = (w: Window) => decompose(w.from.getTime(), w.to.getTime());
+
+/** How a window is read: from raw rows or rollups, and which segments answer it. */
+interface ReadPlan {
+  exact: boolean;
+  pastRawRetention: boolean;
+  rawKeptFrom: Date | null;
+  segments(w: Window): Segment[];
+  /** The part of `w` the segments cover. */
+  covered(w: Window): Window;
+}
+
+/**
+ * A window that starts before the oldest raw rows kept comes from the rollups (its sub-minute edges,
+ * and its sub-hour ones past the minute rollups, left out); `exact: true` on it is an error.
+ */
+async function readPlan(options: MetricsServiceOptions, q: MetricsQuery, w: Window): Promise<ReadPlan> {
+  const { rawKeptFrom, minuteRollupsFrom } = await options.retention.horizon();
+  if (rawKeptFrom === null || w.from.getTime() >= rawKeptFrom.getTime()) {
+    return { exact: useExact(options, q, w), pastRawRetention: false, rawKeptFrom, segments: segmentsOf, covered: (x) => x };
+  }
+  if (q.exact === true) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `Raw rows before ${rawKeptFrom.toISOString()} are past retention, so this window cannot be computed exactly; leave exact out (or false) to read the rollups`,
+      { field: 'exact', reason: 'PAST_RAW_RETENTION', rawKeptFrom: rawKeptFrom.toISOString() },
+    );
+  }
+  const finest = w.from.getTime() < minuteRollupsFrom.getTime() ? 'hour' : 'minute';
+  const segments = (x: Window) => rollupSegments(x.from.getTime(), x.to.getTime(), finest);
+  const covered = (x: Window) => {
+    const parts = segments(x);
+    if (parts.length === 0) return { from: x.from, to: x.from };
+    return { from: new Date(parts[0]!.start), to: new Date(parts.at(-1)!.end) };
+  };
+  return { exact: false, pastRawRetention: true, rawKeptFrom, segments, covered };
+}
 
 /** Adds the rollup rows and raw edge rows of `segments` to the totals `pick(t)` chooses by creation time. */
 async function accumulateExecutions(
@@ -211,18 +262,19 @@ async function accumulateSteps(db: Db, segments: Segment[], filter: MetricsFilte
 async function executionMetrics(options: MetricsServiceOptions, query: MetricsQuery, scope: NamespaceScope): Promise<ExecutionMetrics> {
   const w = windowOf(options, query);
   const now = options.clock.now();
-  if (useExact(options, query, w)) {
-    return executionMetricsOf(w, true, await reads.exactExecutions(options.db, w, now, query, scope));
+  const plan = await readPlan(options, query, w);
+  if (plan.exact) {
+    return executionMetricsOf(w, plan, await reads.exactExecutions(options.db, w, now, query, scope));
   }
   const totals = new ExecutionTotals();
   const [live] = await Promise.all([
     reads.liveExecutions(options.db, w, now, query, scope),
-    accumulateExecutions(options.db, segmentsOf(w), query, scope, () => totals),
+    accumulateExecutions(options.db, plan.segments(w), query, scope, () => totals),
   ]);
   // Running executions past their SLA already violate it.
   totals.counts.slaTracked += live.slaViolators;
   totals.counts.slaViolations += live.slaViolators;
-  return executionMetricsOf(w, false, {
+  return executionMetricsOf(w, plan, {
     counts: totals.counts,
     running: live.running,
     queued: live.queued,
@@ -233,10 +285,11 @@ async function executionMetrics(options: MetricsServiceOptions, query: MetricsQu
 
 async function stepMetrics(options: MetricsServiceOptions, query: MetricsQuery, scope: NamespaceScope): Promise<StepMetrics[]> {
   const w = windowOf(options, query);
-  if (useExact(options, query, w)) {
+  const plan = await readPlan(options, query, w);
+  if (plan.exact) {
     return (await reads.exactSteps(options.db, w, query, scope)).map((s) => stepMetricsOf(s.type, s.counts, s.duration));
   }
-  return (await accumulateSteps(options.db, segmentsOf(w), query, scope)).map((t) => stepMetricsOf(t.type, t.counts, t.duration.summary()));
+  return (await accumulateSteps(options.db, plan.segments(w), query, scope)).map((t) => stepMetricsOf(t.type, t.counts, t.duration.summary()));
 }
 
 async function timeseries(options: MetricsServiceOptions, query: MetricsQuery & { bucket: BucketSize }, scope: NamespaceScope): Promise<MetricsBucket[]> {
@@ -244,26 +297,29 @@ async function timeseries(options: MetricsServiceOptions, query: MetricsQuery & 
   const buckets = timeBuckets(w, query.bucket, options.limits.maxBuckets);
   const size = BUCKET_MS[query.bucket];
   const origin = Math.floor(w.from.getTime() / size) * size;
-  if (useExact(options, query, w)) {
+  const plan = await readPlan(options, query, w);
+  if (plan.exact) {
     const byIndex = new Map((await reads.exactBuckets(options.db, w, origin, size, query, scope)).map((row) => [row.index, row]));
     const none = { total: 0, completed: 0, failed: 0, timedOut: 0, p50Ms: null, p95Ms: null, p99Ms: null };
     return buckets.map((b, i) => bucketOf(b, byIndex.get(i) ?? none));
   }
   const totals = buckets.map(() => new ExecutionTotals());
-  const segments = buckets.flatMap((b) => decompose(b.from.getTime(), b.to.getTime()));
+  const past = (b: Window) => plan.pastRawRetention && plan.rawKeptFrom !== null && b.from < plan.rawKeptFrom;
+  const segments = buckets.flatMap((b) => (past(b) ? plan.segments(b) : segmentsOf(b)));
   await accumulateExecutions(options.db, segments, query, scope, (t) => totals[Math.floor((t - origin) / size)], false);
   return buckets.map((b, i) => {
     const { counts, duration } = totals[i]!;
     const [p50Ms = null, p95Ms = null, p99Ms = null] = duration.percentiles([0.5, 0.95, 0.99]);
-    return bucketOf(b, { ...counts, p50Ms, p95Ms, p99Ms });
+    return bucketOf(b, { ...counts, p50Ms, p95Ms, p99Ms }, past(b));
   });
 }
 
 async function systemMetrics(options: MetricsServiceOptions, namespace: string | null, scope: NamespaceScope): Promise<SystemMetrics> {
   const now = options.clock.now();
-  const [active, eventsLastMinute] = await Promise.all([
+  const [active, eventsLastMinute, storage] = await Promise.all([
     reads.activeExecutions(options.db, namespace, scope),
     reads.eventCount(options.db, new Date(now.getTime() - 60_000), now, namespace, scope),
+    options.retention.storage(),
   ]);
   return {
     activeExecutions: active.active,
@@ -272,6 +328,7 @@ async function systemMetrics(options: MetricsServiceOptions, namespace: string |
     eventsLastMinute,
     liveSubscriptions: options.liveSubscriptions(),
     checkedAt: now,
+    storage,
   };
 }
 
