@@ -50,7 +50,7 @@ describe.runIf(!onPostgres && existsSync(CHROMIUM))('the dashboard in a real bro
 
   it('loads with no console errors and shows health; reports its size and first paint', async () => {
     await page.locator('#health li').first().waitFor();
-    expect(await page.locator('#health li').count()).toBe(5);
+    expect(await page.locator('#health li').count()).toBe(6);
     const html = Buffer.from(await (await fetch(origin)).arrayBuffer());
     const fresh = await browser.newPage();
     await fresh.goto(origin);
