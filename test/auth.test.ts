@@ -671,5 +671,5 @@ describe('protected mode', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('npm run keys -- create');
     expect(stderr).not.toContain('    at ');
-  }, 25_000);
+  });
 });

@@ -317,5 +317,5 @@ describe.runIf(!onPostgres && existsSync(CHROMIUM))('the dashboard on a protecte
     } finally {
       await browser.close();
     }
-  }, 60_000);
+  });
 });

@@ -100,7 +100,7 @@ describe('the entry point', () => {
     expect(code).not.toBe(0);
     expect(stderr).toContain('PORT');
     expect(stderr).not.toContain('    at '); // a message for the operator, not a stack trace
-  }, 20_000);
+  });
 });
 
 // Driver-independent (each case names its own database or folder): on the PGlite project only.

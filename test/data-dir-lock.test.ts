@@ -55,7 +55,7 @@ describe.runIf(!onPostgres)('one process per PGlite data folder', () => {
 
     const read = await graphql(url, EXECUTION, { id: executionId });
     expect(read.body.data!.execution).toEqual({ id: executionId, workflow: 'kept' });
-  }, 60_000);
+  });
 
   it('lets the keys CLI work through the running server: create ends anonymous access, revoke closes the key\'s sockets', async () => {
     const created = await runToEnd('scripts/keys.ts', ['create', '--name', 'ops', '--scopes', 'admin', '--json'], env);
@@ -84,7 +84,7 @@ describe.runIf(!onPostgres)('one process per PGlite data folder', () => {
     });
     expect(await closed).toBe(4403);
     expect((await graphql(url, '{ __typename }', {}, key)).status).toBe(401);
-  }, 60_000);
+  });
 
   it('frees the folder on SIGTERM; a lock left by a killed process is taken over by exactly one of two starters', async () => {
     expect((await first.stop('SIGTERM')).code).toBe(0);
@@ -110,5 +110,5 @@ describe.runIf(!onPostgres)('one process per PGlite data folder', () => {
     const keys = await graphql(winnerUrl, '{ apiKeys { name revokedAt } }', {}, admin);
     expect(keys.body.data!.apiKeys).toEqual([{ name: 'ops', revokedAt: expect.any(String) }]);
     expect((await winner.stop('SIGTERM')).code).toBe(0);
-  }, 90_000);
+  });
 });

@@ -39,7 +39,7 @@ describe('the demo engine', () => {
     );
     expect(new Set(nodes.map((n) => n.workflow)).size).toBeGreaterThanOrEqual(4);
     expect(nodes.some((n) => n.steps.some((s) => s.attempt > 1))).toBe(true);
-  }, 100_000);
+  });
 });
 
 describe('stopping the demo engine', () => {

@@ -239,7 +239,7 @@ beforeAll(async () => {
   server = await startServer({ clock, env: { MONITOR_ENABLED: 'false' } }); // no alert events: eventsLastMinute is asserted
   for (const spec of [...specs, ...outside]) await play(spec);
   clock.set(new Date(now));
-}, 60_000);
+});
 
 describe('metrics', () => {
   const from = iso(base);

@@ -308,7 +308,7 @@ describe.runIf(onPostgres)('an alert raised on one instance', () => {
     await eventually(() => arrived.alert !== undefined && arrived.event !== undefined, 20_000, 'the alert on instance B');
     // Observed, not asserted: the machine is shared.
     console.log(`alert delivered across instances: alerts ${(arrived.alert! - committed).toFixed(1)} ms, events ${(arrived.event! - committed).toFixed(1)} ms after the round`);
-  }, 60_000);
+  });
 });
 
 /** A private Postgres cluster the test may stop and start (never the shared one). */

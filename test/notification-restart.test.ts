@@ -81,5 +81,5 @@ describe(`a notification across a crash (${driver})`, () => {
     expect(deliveries).toEqual([{ status: 'DELIVERED', attempts: 2, idempotencyKey: before!.headers['idempotency-key'] }]);
     expect((await second.stop()).code).toBe(0);
     expect(receiver.received).toHaveLength(2);
-  }, 90_000);
+  });
 });

@@ -29,7 +29,7 @@ describe.skipIf(!onPostgres || !postgresBinariesPresent())('a Postgres outage', 
     cluster.start();
     server = runScript('src/main.ts', [], { DATABASE_URL: cluster.url, PORT: '0', LOG_LEVEL: 'info', HEALTH_DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), HEALTH_CACHE_MS: '100' });
     url = await server.listening;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await server?.stop('SIGKILL');
@@ -101,5 +101,5 @@ describe.skipIf(!onPostgres || !postgresBinariesPresent())('a Postgres outage', 
     expect(created).toEqual(acknowledged.slice(acknowledged.indexOf(created[0]!)));
     expect(new Set(received.map((e) => e.id)).size).toBe(received.length);
     await client.dispose();
-  }, 60_000);
+  });
 });

@@ -57,7 +57,7 @@ describe.skipIf(!onPostgres || !postgresBinariesPresent())('read replicas (Postg
     databaseUrl = primary.url.replace(/\/postgres$/, '/runwatch');
     replicaUrl = replica.url.replace(/\/postgres$/, '/runwatch');
     replicaSql = postgres(replicaUrl, { max: 1, onnotice: () => {} });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await replicaSql?.end({ timeout: 1 });

@@ -72,7 +72,7 @@ describe('SSE streams follow the same rules as WebSockets', () => {
     resume();
     await closed;
     expect(healthy.isClosed()).toBe(false);
-  }, 40_000);
+  });
 });
 
 interface SseEvent {
