@@ -4,6 +4,10 @@
 -- A key of a partitioned table must contain its partition key, so the primary keys gain it; the
 -- foreign keys to executions go (retention drops days, nothing deletes executions one by one), and
 -- "one execution per external id" is kept by the write path's lock on the external id.
+-- Writers wait for the copy (readers go on), so a write of an instance still on the old version cannot
+-- land in a table after it was copied.
+LOCK TABLE "executions", "steps", "events" IN EXCLUSIVE MODE;
+--> statement-breakpoint
 -- LIKE copies each table's columns as they are when this runs (whatever migrations added), with
 -- their defaults and NOT NULL constraints (events keep their id sequence as default).
 CREATE TABLE "executions_partitioned" (
@@ -28,13 +32,15 @@ CREATE TABLE "steps_default" PARTITION OF "steps_partitioned" DEFAULT;
 --> statement-breakpoint
 CREATE TABLE "events_default" PARTITION OF "events_partitioned" DEFAULT;
 --> statement-breakpoint
--- A partition per UTC day that holds rows, and up to three days ahead of today.
+-- A partition per UTC day of the last 40 that holds rows, and three days ahead of today. Older rows
+-- go to the default partitions (one partition per day of years of history would exhaust the lock
+-- table); the first retention pass removes those past retention, and makes day partitions for kept ones.
 DO $$
 DECLARE
-	first_day date := least(
+	first_day date := greatest(least(
 		(SELECT min(created_at AT TIME ZONE 'UTC')::date FROM "executions"),
 		(SELECT min("timestamp" AT TIME ZONE 'UTC')::date FROM "events"),
-		(now() AT TIME ZONE 'UTC')::date);
+		(now() AT TIME ZONE 'UTC')::date), (now() AT TIME ZONE 'UTC')::date - 40);
 	last_day date := greatest(
 		(SELECT max(created_at AT TIME ZONE 'UTC')::date FROM "executions"),
 		(SELECT max("timestamp" AT TIME ZONE 'UTC')::date FROM "events"),

@@ -35,6 +35,8 @@ async function unpartitionedMigrations(): Promise<string> {
 /** Rows as today's main writes them: one transaction per execution, each with its steps and events. */
 function seedStatements(now: number) {
   const executions = [
+    // Older than the 40 days that get day partitions: it lands in the default partitions.
+    { id: randomUUID(), status: 'COMPLETED', createdAt: new Date(now - 800 * DAY), externalId: 'ancient' },
     { id: randomUUID(), status: 'COMPLETED', createdAt: new Date(now - 40 * DAY), externalId: 'old' },
     { id: randomUUID(), status: 'COMPLETED', createdAt: new Date(now - 2 * DAY), externalId: 'recent' },
     { id: randomUUID(), status: 'RUNNING', createdAt: new Date(now - DAY), externalId: 'running' },
@@ -94,7 +96,7 @@ describe('migrating the unpartitioned tables of main', () => {
     const seed = seedStatements(now);
     const { start, positions } = await databaseOfMain(seed);
     const oldCursors = positions.map((p) => encodeEventCursor({ txId: Number(p.tx_id), id: Number(p.id) }));
-    expect(oldCursors).toHaveLength(8);
+    expect(oldCursors).toHaveLength(11);
 
     const server = await startServer({ ...start, env: { ...('env' in start ? start.env : {}), MONITOR_ENABLED: 'false' } });
     const db = server.app.database.db;
@@ -103,18 +105,18 @@ describe('migrating the unpartitioned tables of main', () => {
       sql`select (select count(*) from executions)::int as executions, (select count(*) from steps)::int as steps, (select count(*) from events)::int as events,
         ((select count(*) from executions_default) + (select count(*) from steps_default) + (select count(*) from events_default))::int as in_default`,
     );
-    expect(counts[0]).toEqual({ executions: 3, steps: 3, events: 8, in_default: 0 });
+    expect(counts[0]).toEqual({ executions: 4, steps: 4, events: 11, in_default: 5 });
 
     // Events show once every older transaction on the server has finished (other test files' included).
     const cursorsOf = async (after?: string) =>
       (await server.request<{ events: { edges: { cursor: string }[] } }, unknown>(EVENTS, { after })).data!.events.edges.map((e) => e.cursor);
-    expect(await eventually(async () => ((await cursorsOf()).length === 8 ? cursorsOf() : null), 10_000, 'the migrated events')).toEqual(oldCursors);
+    expect(await eventually(async () => ((await cursorsOf()).length === 11 ? cursorsOf() : null), 10_000, 'the migrated events')).toEqual(oldCursors);
     for (const [i, cursor] of oldCursors.entries()) {
       const page = await server.request<{ events: { edges: { cursor: string }[] } }, unknown>(EVENTS, { after: cursor });
       expect(page.data!.events.edges.map((e) => e.cursor)).toEqual(oldCursors.slice(i + 1));
     }
 
-    const running = seed[2]!;
+    const running = seed[3]!;
     const runningId = encodeGlobalId('Execution', running.id);
     expect((await server.request(EXECUTION, { id: runningId })).data).toMatchObject({
       execution: { status: 'RUNNING', externalId: 'running', steps: [{ name: 'build', status: 'RUNNING' }], events: { edges: [{ node: { seq: 1 } }, { node: { seq: 2 } }] } },
@@ -135,16 +137,20 @@ describe('migrating the unpartitioned tables of main', () => {
       `mutation { createExecution(input: { workflow: "deploy", externalId: "recent", steps: [] }) { id } }`,
       {},
     );
-    expect(again.data!.createExecution.id).toBe(encodeGlobalId('Execution', seed[1]!.id));
+    expect(again.data!.createExecution.id).toBe(encodeGlobalId('Execution', seed[2]!.id));
 
-    // The 40-day-old day is past the default 30 days: the first pass drops it, and only it.
+    // The 40-day-old day is past the default 30 days: the first pass drops it, and the 800-day-old
+    // execution from the default partitions; nothing newer.
     const pass = await server.app.services.retention.run();
     expect(pass.droppedDays.map((d) => d.toISOString().slice(0, 10))).toContain(new Date(now - 40 * DAY).toISOString().slice(0, 10));
     expect((await server.request<{ execution: unknown }, unknown>(EXECUTION, { id: encodeGlobalId('Execution', seed[0]!.id) })).data!.execution).toBeNull();
-    expect((await server.request<{ execution: unknown }, unknown>(EXECUTION, { id: encodeGlobalId('Execution', seed[1]!.id) })).data!.execution).not.toBeNull();
-    const expired = await server.request(EVENTS, { after: oldCursors[0] });
-    expect(expired.errors?.[0]?.extensions?.code).toBe('CURSOR_EXPIRED');
-    const kept = await server.request<{ events: { edges: { cursor: string }[] } }, unknown>(EVENTS, { after: oldCursors[2] });
-    expect(kept.data!.events.edges.map((e) => e.cursor).slice(0, 5)).toEqual(oldCursors.slice(3));
+    expect((await server.request<{ execution: unknown }, unknown>(EXECUTION, { id: encodeGlobalId('Execution', seed[1]!.id) })).data!.execution).toBeNull();
+    expect((await server.request<{ execution: unknown }, unknown>(EXECUTION, { id: encodeGlobalId('Execution', seed[2]!.id) })).data!.execution).not.toBeNull();
+    for (const cursor of [oldCursors[0], oldCursors[3]]) {
+      const expired = await server.request(EVENTS, { after: cursor });
+      expect(expired.errors?.[0]?.extensions?.code).toBe('CURSOR_EXPIRED');
+    }
+    const kept = await server.request<{ events: { edges: { cursor: string }[] } }, unknown>(EVENTS, { after: oldCursors[5] });
+    expect(kept.data!.events.edges.map((e) => e.cursor).slice(0, 5)).toEqual(oldCursors.slice(6));
   });
 });

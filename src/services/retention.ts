@@ -145,22 +145,19 @@ export function createRetentionService(deps: Deps) {
     let dropped: EventPosition | null = null;
     for (const day of days) {
       const tables = new Set<PartitionedTable>(PARTITIONED_TABLES.filter(({ table }) => existing.get(table)!.some((d) => d.getTime() === day.getTime())).map((t) => t.table));
-      const newest = await withLocks([...tables], (tx) => dropDayPartitions(tx, day, tables));
-      dropped = later(dropped, newest);
-      // Recorded after each day, so a pass that fails later still keeps cursors honest.
-      await recordDropped(dropped, cutoff);
+      // Recorded in the drop's transaction: no day is gone without cursors before it expiring.
+      dropped = await withLocks([...tables], async (tx) => recordDropped(tx, later(dropped, await dropDayPartitions(tx, day, tables)), cutoff));
     }
-    const prunedDefault = await db.transaction(async (tx) => pruneDefaultPartitions(asDb(tx), cutoff));
-    dropped = later(dropped, prunedDefault);
-    await recordDropped(dropped, cutoff);
+    await db.transaction(async (tx) => recordDropped(asDb(tx), later(dropped, await pruneDefaultPartitions(asDb(tx), cutoff)), cutoff));
     return days;
   }
 
-  async function recordDropped(dropped: EventPosition | null, rawKeptFrom: Date) {
-    const state = await retentionStateOf(db);
+  /** Records `dropped` as the newest event position gone (the record never moves back); returns `dropped`. */
+  async function recordDropped(tx: Db, dropped: EventPosition | null, rawKeptFrom: Date) {
+    const state = await retentionStateOf(tx);
     const previous = state?.droppedThroughTxId != null && state.droppedThroughId != null ? { txId: state.droppedThroughTxId, id: state.droppedThroughId } : null;
     const through = later(previous, dropped);
-    await recordRetentionState(db, {
+    await recordRetentionState(tx, {
       lastRunAt: state?.lastRunAt ?? null,
       lastSuccessAt: state?.lastSuccessAt ?? null,
       lastError: state?.lastError ?? null,
@@ -169,6 +166,7 @@ export function createRetentionService(deps: Deps) {
       droppedThroughId: through?.id ?? null,
       rawKeptFrom: state?.rawKeptFrom && state.rawKeptFrom > rawKeptFrom ? state.rawKeptFrom : rawKeptFrom,
     });
+    return dropped;
   }
 
   async function recordOutcome(now: Date, error: Error | null) {
