@@ -63,13 +63,13 @@ const stepsOfExecutionsStatement = sql`
 const LIST_WINDOW_MS = 86_400_000;
 
 /**
- * The limit is in the statement's text, rounded up to a power of two (a few texts per filter shape):
- * with it a parameter, Postgres plans every run anew (its generic plan assumes a tenth of the table),
- * and planning opens every partition the bounds do not prune.
+ * The limit is in the statement's text, at least 64 and a power of two (one text for every page up to
+ * 63 rows, a few above): with it a parameter, Postgres plans every run anew (its generic plan assumes a
+ * tenth of the table), and planning opens every partition the bounds do not prune.
  */
 function listPageOf(db: Db) {
   return async (filter: ExecutionFilter, scope: NamespaceScope, after: ExecutionPosition | null, rows: number): Promise<ExecutionRow[]> => {
-    const limit = Math.max(16, 2 ** Math.ceil(Math.log2(rows)));
+    const limit = Math.max(64, 2 ** Math.ceil(Math.log2(rows)));
     const values = {
       scope: scopeValue(scope),
       namespace: filter.namespace || undefined,
