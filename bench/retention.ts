@@ -86,21 +86,24 @@ async function prepare(url: string, partitioned: boolean) {
   return client;
 }
 
-async function readsCompared(partitionedUrl: string, plainUrl: string, cursor: string) {
+/** `cursors`: the same feed position in each database (transaction ids differ between them). */
+async function readsCompared(partitionedUrl: string, plainUrl: string, cursors: { partitioned: string; plain: string }) {
   const servers = { partitioned: await startOn(partitionedUrl, {}), plain: await startOn(plainUrl, {}) };
   const from = new Date(today - DAY).toISOString();
   const bodies = {
     executionsPage: requestBody(50),
-    eventFeed: JSON.stringify({ query: `query ($after: String) { events(first: 500, after: $after) { edges { cursor node { seq type } } } }`, variables: { after: cursor } }),
+    eventFeed: (server: keyof typeof cursors) =>
+      JSON.stringify({ query: `query ($after: String) { events(first: 500, after: $after) { edges { cursor node { seq type } } } }`, variables: { after: cursors[server] } }),
     metricsExact: JSON.stringify({ query: `query ($from: DateTime) { metrics(from: $from, exact: true) { total duration { p95Ms } } }`, variables: { from } }),
     metricsRollups: JSON.stringify({ query: `query ($from: DateTime) { metrics(from: $from, exact: false) { total running } }`, variables: { from } }),
   };
   const results: Record<string, number> = {};
   for (const [name, body] of Object.entries(bodies)) {
-    for (const s of Object.values(servers)) for (let i = 0; i < 5; i++) await s.post(body); // warm
+    const bodyOf = (server: keyof typeof servers) => (typeof body === 'string' ? body : body(server));
+    for (const s of ['partitioned', 'plain'] as const) for (let i = 0; i < 5; i++) await servers[s].post(bodyOf(s)); // warm
     const rounds = await alternate(quick ? 20 : 60, {
-      partitioned: () => timed(() => servers.partitioned.post(body)),
-      plain: () => timed(() => servers.plain.post(body)),
+      partitioned: () => timed(() => servers.partitioned.post(bodyOf('partitioned'))),
+      plain: () => timed(() => servers.plain.post(bodyOf('plain'))),
     });
     results[`${name} p50 partitioned ms`] = median(rounds.partitioned);
     results[`${name} p50 unpartitioned ms`] = median(rounds.plain);
@@ -165,10 +168,13 @@ try {
   const t0 = performance.now();
   const [partitionedClient, plain] = await Promise.all([prepare(partitionedDb.url, true), prepare(plainDb.url, false)]);
   const seedMs = performance.now() - t0;
+  const midCursor = async (client: postgres.Sql) => {
+    const [mid] = await client<{ tx_id: string; id: string }[]>`select tx_id::text, id::text from events order by tx_id, id offset ${Math.floor(perDay * days * 5)} limit 1`;
+    return encodeEventCursor({ txId: Number(mid!.tx_id), id: Number(mid!.id) });
+  };
+  const cursors = { partitioned: await midCursor(partitionedClient), plain: await midCursor(plain) };
   await partitionedClient.end();
-  const [mid] = await plain<{ tx_id: string; id: string }[]>`select tx_id::text, id::text from events order by tx_id, id offset ${Math.floor(perDay * days * 5)} limit 1`;
-  const cursor = encodeEventCursor({ txId: Number(mid!.tx_id), id: Number(mid!.id) });
-  const reads = await readsCompared(partitionedDb.url, plainDb.url, cursor);
+  const reads = await readsCompared(partitionedDb.url, plainDb.url, cursors);
   const drop = await dropCompared(partitionedDb.url, plain);
   await plain.end();
   const sizes = await sizeOverTime();

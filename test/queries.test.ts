@@ -186,6 +186,40 @@ describe('executions', () => {
     expect(pages.map((p) => p.edges.map((edge) => edge.node.id))).toEqual([[d.id, c.id], [a.id]]);
   });
 
+  it('reads the day before the newest possible row first, and older days only when that day does not fill the page', async () => {
+    const now = Date.parse('2026-03-10T12:00:00.000Z');
+    const hoursAgo = [72, 30, 25, 23, 2, 1];
+    const ids: string[] = [];
+    for (const hours of hoursAgo) {
+      clock.set(new Date(now - hours * 3_600_000));
+      ids.push((await createExecution(server, { namespace: 'window', stepCount: 1 })).id);
+    }
+    clock.set(new Date(now));
+    const newestFirst = [...ids].reverse();
+    const statements = server.app.database.statements;
+    const page = async (after: string | null) => {
+      const texts: string[] = [];
+      statements.onQuery = (text) => texts.push(text);
+      const { executions } = await server.data(ListExecutions, { filter: { namespace: 'window' }, first: 2, after });
+      statements.onQuery = undefined;
+      const reads = texts.filter((text) => text.includes('order by "executions"."created_at" desc'));
+      return { ids: executions.edges.map((e) => e.node.id), more: executions.pageInfo.hasNextPage, after: executions.pageInfo.endCursor, reads };
+    };
+
+    // 1 h, 2 h and 23 h ago: the day before now fills a page of two and tells there is more.
+    const first = await page(null);
+    expect(first).toMatchObject({ ids: newestFirst.slice(0, 2), more: true });
+    expect(first.reads).toEqual([expect.stringContaining('"executions"."created_at" >= $')]);
+    // After 2 h ago, the day before that cursor holds 23 h and 25 h ago; 30 h ago comes from the older days.
+    const second = await page(first.after);
+    expect(second).toMatchObject({ ids: newestFirst.slice(2, 4), more: true });
+    expect(second.reads).toEqual([expect.stringContaining('"executions"."created_at" >= $'), expect.stringContaining('"executions"."created_at" < $')]);
+    const third = await page(second.after);
+    expect(third).toMatchObject({ ids: newestFirst.slice(4), more: false });
+    expect(await listIds({ namespace: 'window' })).toEqual(newestFirst);
+    expect(await listIds({ namespace: 'window', createdBefore: new Date(now - 24 * 3_600_000).toISOString() })).toEqual(newestFirst.slice(3));
+  });
+
   it('execution(id) is null for an unknown id', async () => {
     const result = await server.request(GetExecution, { id: encodeGlobalId('Execution', randomUUID()) });
     expect(result.errors).toBeUndefined();
@@ -533,8 +567,9 @@ describe('N+1 guard', () => {
     console.log(`N+1 guard: ExecutionsWithSteps issued ${small.length} statements for first: 5 and ${large.length} for first: 50`);
     // The page, the steps, and the ETA history check (the histories re-read only where runs finished since).
     expect(small).toHaveLength(3);
-    // The same texts whatever the page size: each is prepared once per connection, not once per length.
-    expect(large).toEqual(small);
+    // The same texts whatever the page size: each is prepared once per connection, not once per length;
+    // 50 executions do not fill a page of 50 (51 rows tell whether there is more), so older days are read too.
+    expect(large).toEqual([small[0], expect.stringContaining('"executions"."created_at" < $'), ...small.slice(1)]);
 
     // One execution with its steps: one statement, the steps in position order.
     const { executions } = await server.data(ExecutionsWithSteps, { first: 1 });

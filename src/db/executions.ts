@@ -59,11 +59,64 @@ const stepsOfExecutionsStatement = sql`
   cross join lateral (select * from ${steps} where ${steps.executionId} = k.id and ${steps.executionCreatedAt} = k.created_at offset 0) as s
   order by s.execution_id, s.position`;
 
+/** The page is read newest day first; see listExecutions. */
+const LIST_WINDOW_MS = 86_400_000;
+
+/**
+ * The limit is in the statement's text, at least 64 and a power of two (one text for every page up to
+ * 63 rows, a few above): with it a parameter, Postgres plans every run anew (its generic plan assumes a
+ * tenth of the table), and planning opens every partition the bounds do not prune.
+ */
+function listPageOf(db: Db) {
+  return async (filter: ExecutionFilter, scope: NamespaceScope, after: ExecutionPosition | null, rows: number): Promise<ExecutionRow[]> => {
+    const limit = Math.max(64, 2 ** Math.ceil(Math.log2(rows)));
+    const values = {
+      scope: scopeValue(scope),
+      namespace: filter.namespace || undefined,
+      workflow: filter.workflow || undefined,
+      statuses: filter.status?.length ? [...filter.status] : undefined,
+      createdAfter: filter.createdAfter?.toISOString(),
+      createdBefore: filter.createdBefore?.toISOString(),
+      externalId: filter.externalId ?? undefined,
+      labels: filter.labels ? JSON.stringify(filter.labels) : undefined,
+      search: filter.search || undefined,
+      searchId: filter.search ? (filter.searchId ?? undefined) : undefined,
+      afterCreatedAt: after?.createdAt.toISOString(),
+      afterId: after?.id,
+    };
+    const found = await executionRows(db, `listExecutions:${limit}`, values, () =>
+      sql`${db
+        .select()
+        .from(executions)
+        .where(
+          and(
+            inScope(scope),
+            values.namespace === undefined ? undefined : eq(executions.namespace, value('namespace')),
+            values.workflow === undefined ? undefined : eq(executions.workflow, value('workflow')),
+            values.statuses === undefined ? undefined : anyOf(executions.status, 'statuses', 'text'),
+            values.createdAfter === undefined ? undefined : sql`${executions.createdAt} >= ${value('createdAfter')}::timestamptz`,
+            values.createdBefore === undefined ? undefined : sql`${executions.createdAt} < ${value('createdBefore')}::timestamptz`,
+            values.externalId === undefined ? undefined : eq(executions.externalId, value('externalId')),
+            values.labels === undefined ? undefined : sql`${executions.labels} @> ${value('labels')}::jsonb`,
+            values.search === undefined ? undefined : searchCondition(values.searchId !== undefined),
+            after === null
+              ? undefined
+              : sql`(${executions.createdAt}, ${executions.id}) < (${value('afterCreatedAt')}::timestamptz, ${value('afterId')}::uuid)`,
+          ),
+        )
+        .orderBy(desc(executions.createdAt), desc(executions.id))
+        .getSQL()} limit ${sql.raw(String(limit))}`,
+    );
+    return found.slice(0, rows);
+  };
+}
+
 /**
  * Reads of executions and steps; every function takes the caller's namespace scope. Each
  * statement is built once per shape: a condition is in it when its value is given (see tableReader).
  */
 export function executionReads(db: Db) {
+  const listPage = listPageOf(db);
   return {
     async executionsByIds(ids: readonly string[], scope: NamespaceScope): Promise<ExecutionRow[]> {
       if (ids.length === 0) return [];
@@ -100,46 +153,20 @@ export function executionReads(db: Db) {
       );
     },
 
-    /** Newest first; `limit + 1` rows tell whether there is a next page. */
-    listExecutions(filter: ExecutionFilter, scope: NamespaceScope, after: ExecutionPosition | null, limit: number) {
-      const values = {
-        scope: scopeValue(scope),
-        namespace: filter.namespace || undefined,
-        workflow: filter.workflow || undefined,
-        statuses: filter.status?.length ? [...filter.status] : undefined,
-        createdAfter: filter.createdAfter?.toISOString(),
-        createdBefore: filter.createdBefore?.toISOString(),
-        externalId: filter.externalId ?? undefined,
-        labels: filter.labels ? JSON.stringify(filter.labels) : undefined,
-        search: filter.search || undefined,
-        searchId: filter.search ? (filter.searchId ?? undefined) : undefined,
-        afterCreatedAt: after?.createdAt.toISOString(),
-        afterId: after?.id,
-        limit: limit + 1,
-      };
-      return executionRows(db, 'listExecutions', values, () =>
-        db
-          .select()
-          .from(executions)
-          .where(
-            and(
-              inScope(scope),
-              values.namespace === undefined ? undefined : eq(executions.namespace, value('namespace')),
-              values.workflow === undefined ? undefined : eq(executions.workflow, value('workflow')),
-              values.statuses === undefined ? undefined : anyOf(executions.status, 'statuses', 'text'),
-              values.createdAfter === undefined ? undefined : sql`${executions.createdAt} >= ${value('createdAfter')}::timestamptz`,
-              values.createdBefore === undefined ? undefined : sql`${executions.createdAt} < ${value('createdBefore')}::timestamptz`,
-              values.externalId === undefined ? undefined : eq(executions.externalId, value('externalId')),
-              values.labels === undefined ? undefined : sql`${executions.labels} @> ${value('labels')}::jsonb`,
-              values.search === undefined ? undefined : searchCondition(values.searchId !== undefined),
-              after === null
-                ? undefined
-                : sql`(${executions.createdAt}, ${executions.id}) < (${value('afterCreatedAt')}::timestamptz, ${value('afterId')}::uuid)`,
-            ),
-          )
-          .orderBy(desc(executions.createdAt), desc(executions.id))
-          .limit(value('limit')),
-      );
+    /**
+     * Newest first; `limit + 1` rows tell whether there is a next page. The day before the page's
+     * newest possible row (`now`, the cursor or createdBefore) is read first, so that Postgres opens
+     * only its partitions; the older ones are read only when that day does not fill the page.
+     */
+    async listExecutions(filter: ExecutionFilter, scope: NamespaceScope, after: ExecutionPosition | null, limit: number, now: Date): Promise<ExecutionRow[]> {
+      const rows = limit + 1;
+      const newest = Math.min(now.getTime(), after?.createdAt.getTime() ?? Infinity, filter.createdBefore?.getTime() ?? Infinity);
+      const windowStart = new Date(newest - LIST_WINDOW_MS);
+      if (filter.createdAfter && filter.createdAfter >= windowStart) return listPage(filter, scope, after, rows);
+      const recent = await listPage({ ...filter, createdAfter: windowStart }, scope, after, rows);
+      if (recent.length >= rows) return recent;
+      const older = await listPage({ ...filter, createdBefore: windowStart }, scope, after, rows - recent.length);
+      return [...recent, ...older];
     },
 
     /** The execution its engine knows as `externalId` in `namespace`; null when there is none in scope. */

@@ -21,7 +21,7 @@ export async function queryRows<T>(db: Db, query: SQLWrapper): Promise<T[]> {
 /** A statement's values by placeholder name; an absent (undefined) value leaves its condition out. */
 export type StatementValues = Record<string, unknown>;
 
-type Buildable = SQL | { toSQL(): Query };
+export type Buildable = SQL | { toSQL(): Query };
 const dialect = new PgDialect();
 
 /**
@@ -77,7 +77,7 @@ export function tableReader<T extends PgTable>(table: T) {
   const prepare = preparedStatements();
 
   /** `build` selects every column of `table` (`db.select().from(table)`), in their declared order. */
-  return (db: Db, name: string, values: StatementValues, build: () => { toSQL(): Query }): Promise<InferSelectModel<T>[]> =>
+  return (db: Db, name: string, values: StatementValues, build: () => Buildable): Promise<InferSelectModel<T>[]> =>
     prepare(db, name, values, build).rows(mapRows);
 }
 

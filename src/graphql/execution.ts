@@ -313,7 +313,7 @@ builder.queryFields((t) => ({
       const limit = pageSize(args.first, ctx.services.config);
       const filter = toExecutionFilter(args.filter);
       const rows = await rowsAfter(ctx, args.after, decodeExecutionCursor, (position) => executionExists(ctx, position), (after) =>
-        ctx.services.repository.listExecutions(filter, ctx.scope, after, limit),
+        ctx.services.repository.listExecutions(filter, ctx.scope, after, limit, ctx.services.clock.now()),
       );
       for (const row of rows) ctx.loaders.execution.prime(row.id, row);
       return toConnection(rows, limit, encodeExecutionCursor, args.after);
