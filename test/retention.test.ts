@@ -174,6 +174,11 @@ describe('retention by day partitions', () => {
     expect(set.data).toEqual({ setRetention: { namespace: 'ops', rawDays: 60, rollupDays: 400, minuteRollupDays: 7, custom: ['rawDays', 'minuteRollupDays'] } });
     const kept = await server.request(SET, { input: { namespace: 'ops', minuteRollupDays: null } }, as(admin));
     expect(kept.data).toMatchObject({ setRetention: { rawDays: 60, minuteRollupDays: 3, custom: ['rawDays'] } });
+    // A key of some namespaces may not make its namespace hold back every namespace's drops.
+    const { key: opsAdmin } = await server.app.services.auth.keys.create({ name: 'ops-admin', scopes: ['admin'], namespaces: ['ops'] });
+    const longer = await server.request(SET, { input: { namespace: 'ops', rawDays: 11 } }, as(opsAdmin));
+    expect(longer.errors).toMatchObject([{ extensions: { code: 'FORBIDDEN', reason: 'RAW_RETENTION_ABOVE_DEFAULT', max: 10 } }]);
+    expect((await server.request(SET, { input: { namespace: 'ops', rollupDays: 500 } }, as(opsAdmin))).errors).toBeUndefined();
     const bad = await server.request(SET, { input: { namespace: 'ops', rawDays: 0, rollupDays: 2, minuteRollupDays: 5 } }, as(admin));
     expect(bad.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', problems: [{ field: 'rawDays' }, { field: 'minuteRollupDays' }] } }]);
 

@@ -66,7 +66,7 @@ builder.mutationFields((t) => ({
     skipTypeScopes: true,
     authScopes: { admin: true },
     type: RetentionSettingsRef,
-    description: "Sets a namespace's retention (admin; a key limited to namespaces only for its own); every invalid value is named in one BAD_USER_INPUT.",
+    description: "Sets a namespace's retention (admin; a key limited to namespaces only for its own, and rawDays at most the default: a day partition holds every namespace's rows); every invalid value is named in one BAD_USER_INPUT.",
     args: { input: t.arg({ type: SetRetentionInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
       const { namespace, ...values } = input;

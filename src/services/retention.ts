@@ -230,6 +230,15 @@ export function createRetentionService(deps: Deps) {
         minuteRollupDays: values.minuteRollupDays === undefined ? (current.own?.minuteRollupDays ?? null) : values.minuteRollupDays,
       };
       validateRetention(effectiveRetention(defaults, own));
+      // A day partition holds every namespace's rows, so raw rows are kept as long as the longest
+      // setting asks: only a key of every namespace may make one namespace hold back everyone's drops.
+      if (scope !== null && values.rawDays != null && values.rawDays > defaults.rawDays) {
+        throw new DomainError('FORBIDDEN', `A key limited to namespaces may set rawDays up to the default ${defaults.rawDays}, not ${own.rawDays}`, {
+          field: 'rawDays',
+          reason: 'RAW_RETENTION_ABOVE_DEFAULT',
+          max: defaults.rawDays,
+        });
+      }
       const row = await upsertRetentionSettings(db, namespace, own, clock.now());
       return { namespace, own: row, effective: effectiveRetention(defaults, row) };
     },
