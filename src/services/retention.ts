@@ -89,19 +89,8 @@ export async function storageReport(db: Db): Promise<StorageReport> {
   };
 }
 
-export function createRetentionService(deps: Deps) {
-  const { db, clock, config } = deps;
-  const log = deps.logger.child({ component: 'retention' });
-  const defaults: RetentionDays = config.retention;
-  let lastPassAt: number | null = null;
-
-  async function of(namespace: string, scope: NamespaceScope): Promise<RetentionView> {
-    readable(namespace, scope);
-    const row = (await allRetentionSettings(db)).find((r) => r.namespace === namespace) ?? null;
-    return { namespace, own: row, effective: effectiveRetention(defaults, row) };
-  }
-
-
+/** The day partitions' side of a pass: creating them ahead, dropping expired days (each under its locks). */
+function partitionKeeper(db: Db, config: Pick<Config, 'retention'>) {
   /**
    * Runs `work` in a transaction that first takes ACCESS EXCLUSIVE locks on `tables`, all at once. An
    * attempt waits at most LOCK_ATTEMPT_MS, below Postgres' deadlock_timeout (1 s): a pass never sits
@@ -167,6 +156,22 @@ export function createRetentionService(deps: Deps) {
       rawKeptFrom: state?.rawKeptFrom && state.rawKeptFrom > rawKeptFrom ? state.rawKeptFrom : rawKeptFrom,
     });
     return dropped;
+  }
+
+  return { createPartitions, dropExpired };
+}
+
+export function createRetentionService(deps: Deps) {
+  const { db, clock, config } = deps;
+  const log = deps.logger.child({ component: 'retention' });
+  const defaults: RetentionDays = config.retention;
+  const { createPartitions, dropExpired } = partitionKeeper(db, config);
+  let lastPassAt: number | null = null;
+
+  async function of(namespace: string, scope: NamespaceScope): Promise<RetentionView> {
+    readable(namespace, scope);
+    const row = (await allRetentionSettings(db)).find((r) => r.namespace === namespace) ?? null;
+    return { namespace, own: row, effective: effectiveRetention(defaults, row) };
   }
 
   async function recordOutcome(now: Date, error: Error | null) {
