@@ -377,6 +377,20 @@ describe('Subscription.executionProgress: seq, and the state before the final on
   }
 
   /** Every payload is the state at its seq, seqs only grow, and the last two are the states at seq 7 and 8. */
+  /** A two-step execution followed from its creation, run up to its second step's start (seq 6). */
+  async function followedToSecondStep() {
+    const execution = await createExecution(server, { stepCount: 2 });
+    const [s0, s1] = execution.steps.map((s) => s.id) as [string, string];
+    const feed = follow(execution.id);
+    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
+    await server.data(StartExecution, { id: execution.id });
+    await server.data(StartStep, { stepId: s0 });
+    await server.data(ReportStepProgress, { stepId: s0, percent: 50 });
+    await server.data(CompleteStep, { stepId: s0 });
+    await server.data(StartStep, { stepId: s1 });
+    return { execution, s1, feed };
+  }
+
   function checkSeqs(payloads: SeqPayload[]) {
     for (const [i, payload] of payloads.entries()) {
       expect(SEVEN_STATES[payload.seq], `seq ${payload.seq}`).toBeDefined();
@@ -387,15 +401,7 @@ describe('Subscription.executionProgress: seq, and the state before the final on
   }
 
   it('seven mutations in a row: every payload carries its seq, and "RUNNING, 100 %, 2/2" arrives before COMPLETED', async () => {
-    const execution = await createExecution(server, { stepCount: 2 });
-    const [s0, s1] = execution.steps.map((s) => s.id) as [string, string];
-    const feed = follow(execution.id);
-    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
-    await server.data(StartExecution, { id: execution.id });
-    await server.data(StartStep, { stepId: s0 });
-    await server.data(ReportStepProgress, { stepId: s0, percent: 50 });
-    await server.data(CompleteStep, { stepId: s0 });
-    await server.data(StartStep, { stepId: s1 });
+    const { execution, s1, feed } = await followedToSecondStep();
     await server.data(CompleteStep, { stepId: s1 });
     await server.data(CompleteExecution, { id: execution.id });
     await eventually(() => feed.completed, 15_000, 'completion');
@@ -477,15 +483,7 @@ describe('Subscription.executionProgress: seq, and the state before the final on
   });
 
   it('the last two commands in one transaction: the state between them is still sent before the final one', async () => {
-    const execution = await createExecution(server, { stepCount: 2 });
-    const [s0, s1] = execution.steps.map((s) => s.id) as [string, string];
-    const feed = follow(execution.id);
-    await eventually(() => feed.payloads.length >= 1, 15_000, 'initial progress');
-    await server.data(StartExecution, { id: execution.id });
-    await server.data(StartStep, { stepId: s0 });
-    await server.data(ReportStepProgress, { stepId: s0, percent: 50 });
-    await server.data(CompleteStep, { stepId: s0 });
-    await server.data(StartStep, { stepId: s1 });
+    const { execution, s1, feed } = await followedToSecondStep();
     await eventually(() => feed.payloads.at(-1)?.seq === 6, 15_000, 'the second step running');
     const { ingest } = await server.data(IngestSteps, { commands: [{ completeStep: { stepId: s1 } }, { completeExecution: { id: execution.id } }] });
     expect(ingest.every((r) => r.ok)).toBe(true);
